@@ -1,0 +1,7 @@
+package extract
+
+// defaultParsers lists every layout parser, most specific first. Add a
+// parser here when its sub-package lands.
+func defaultParsers() []Parser {
+	return []Parser{}
+}

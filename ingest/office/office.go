@@ -1,0 +1,14 @@
+// Package office reads files into a registre.Document.
+package office
+
+import (
+	"context"
+	"errors"
+
+	"registre"
+)
+
+// Read reads a file's bytes into a document.
+func Read(ctx context.Context, path string, data []byte) (*registre.Document, error) {
+	return nil, errors.New("office reader: not written yet")
+}

@@ -1,0 +1,14 @@
+// Package pdf reads files into a registre.Document.
+package pdf
+
+import (
+	"context"
+	"errors"
+
+	"registre"
+)
+
+// Read reads a file's bytes into a document.
+func Read(ctx context.Context, path string, data []byte) (*registre.Document, error) {
+	return nil, errors.New("pdf reader: not written yet")
+}
