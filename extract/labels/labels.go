@@ -1,0 +1,290 @@
+// Package labels is the French label dictionary every layout parser shares:
+// the many ways registers, forms and notices name an Art. 30 field, matched
+// insensitive to accents, case, NBSP, "(s)" and colon spacing.
+package labels
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"registre"
+)
+
+// Norm folds a label or phrase for comparison: NFC, accents stripped, lower
+// case, NBSP and typographic apostrophes made plain, "(s)" removed, leading
+// bullets and a trailing colon or "(suite)" dropped, spaces collapsed.
+func Norm(s string) string {
+	s = Fold(s)
+	s = strings.ReplaceAll(s, "(s)", "")
+	s = strings.ReplaceAll(s, "(es)", "")
+	s = strings.TrimLeft(s, "•*#-–· \t")
+	s = strings.TrimSpace(s)
+	s = strings.TrimRight(s, ": \t")
+	s = strings.TrimSuffix(s, "(suite)")
+	s = strings.TrimSpace(strings.TrimRight(s, ": \t"))
+	return s
+}
+
+// Fold lower-cases, strips accents, folds ligatures, NBSP, apostrophes and
+// dashes, and collapses white space. Used for label lookup and for
+// accent-insensitive matching of values.
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	r := strings.NewReplacer(
+		"\u00a0", " ", "\u202f", " ", "\u2009", " ",
+		"’", "'", "‘", "'", "`", "'", "´", "'",
+		"œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae",
+		"–", "-", "—", "-", "‐", "-",
+	)
+	out = strings.ToLower(r.Replace(out))
+	return strings.Join(strings.Fields(out), " ")
+}
+
+// dict maps folded labels to fields. Keys are written already folded (see
+// Norm); keep them grouped by field. Parsers may add wordings here.
+var dict = map[string]registre.Field{
+	// Name
+	"nom du traitement":                          registre.FieldName,
+	"nom / sigle du traitement":                  registre.FieldName,
+	"nom/sigle du traitement":                    registre.FieldName,
+	"nom / sigle":                                registre.FieldName,
+	"nom du projet":                              registre.FieldName,
+	"denomination du traitement":                 registre.FieldName,
+	"denomination du traitement (nom du projet)": registre.FieldName,
+	"intitule du traitement":                     registre.FieldName,
+	"intitule":                                   registre.FieldName,
+	"objet du traitement":                        registre.FieldName,
+	"traitement":                                 registre.FieldName,
+	"nom de l'application":                       registre.FieldName,
+	"activite de traitement":                     registre.FieldName,
+	// Reference
+	"reference": registre.FieldReference,
+	"n°":        registre.FieldReference,
+	"numero":    registre.FieldReference,
+	"n° du traitement au registre des activites de traitement (dpo)": registre.FieldReference,
+	"n° du traitement":      registre.FieldReference,
+	"numero de declaration": registre.FieldReference,
+	"n° de declaration":     registre.FieldReference,
+	"n° d'enregistrement":   registre.FieldReference,
+	// Controller / DPO / joint controllers
+	"responsable des traitements":               registre.FieldController,
+	"responsable du traitement":                 registre.FieldController,
+	"responsable de traitement":                 registre.FieldController,
+	"delegue a la protection des donnees":       registre.FieldDPO,
+	"delegue a la protection des donnees (dpo)": registre.FieldDPO,
+	"dpo":                          registre.FieldDPO,
+	"co-responsable de traitement": registre.FieldJointControllers,
+	"co-responsable du traitement": registre.FieldJointControllers,
+	"co-responsable":               registre.FieldJointControllers,
+	"coresponsable de traitement":  registre.FieldJointControllers,
+	"responsable conjoint":         registre.FieldJointControllers,
+	"responsables conjoints":       registre.FieldJointControllers,
+	"co traitants":                 registre.FieldJointControllers,
+	"co-traitants":                 registre.FieldJointControllers,
+	// Business unit
+	"secteur d'activite":             registre.FieldBusinessUnit,
+	"d'activite":                     registre.FieldBusinessUnit,
+	"direction / service":            registre.FieldBusinessUnit,
+	"direction/service":              registre.FieldBusinessUnit,
+	"direction / secteur d'activite": registre.FieldBusinessUnit,
+	"direction concernee":            registre.FieldBusinessUnit,
+	"service":                        registre.FieldBusinessUnit,
+	"direction":                      registre.FieldBusinessUnit,
+	"entite en charge du traitement - direction/service en charge du projet": registre.FieldBusinessUnit,
+	"service metier maitre d'ouvrage (moa)":                                  registre.FieldBusinessUnit,
+	// Purposes
+	"finalite du traitement": registre.FieldPurposes,
+	"finalite":               registre.FieldPurposes,
+	"finalites":              registre.FieldPurposes,
+	"finalite/objectifs poursuivis par la mise en oeuvre du traitement": registre.FieldPurposes,
+	"objectifs poursuivis":   registre.FieldPurposes,
+	"objectif du traitement": registre.FieldPurposes,
+	"but du traitement":      registre.FieldPurposes,
+	"sous-finalites":         registre.FieldSubPurposes,
+	"sous-finalite":          registre.FieldSubPurposes,
+	// Legal basis
+	"base legale":                       registre.FieldLegalBasis,
+	"bases legales":                     registre.FieldLegalBasis,
+	"base juridique":                    registre.FieldLegalBasis,
+	"bases juridiques":                  registre.FieldLegalBasis,
+	"fondement juridique":               registre.FieldLegalBasis,
+	"fondements juridiques":             registre.FieldLegalBasis,
+	"fondement legal":                   registre.FieldLegalBasis,
+	"liceite du traitement":             registre.FieldLegalBasis,
+	"contexte legal- bases juridiques":  registre.FieldLegalBasis,
+	"contexte legal - bases juridiques": registre.FieldLegalBasis,
+	// Data subjects
+	"categories de personnes concernees":                   registre.FieldDataSubjects,
+	"categorie de personnes concernees":                    registre.FieldDataSubjects,
+	"categories de personnes concernees par le traitement": registre.FieldDataSubjects,
+	"personnes concernees":                                 registre.FieldDataSubjects,
+	// Data categories
+	"donnees a caractere personnel":               registre.FieldDataCategories,
+	"categories de donnees":                       registre.FieldDataCategories,
+	"categories de donnees a caractere personnel": registre.FieldDataCategories,
+	"categories de donnees traitees":              registre.FieldDataCategories,
+	"categories de donnees personnelles":          registre.FieldDataCategories,
+	"donnees traitees":                            registre.FieldDataCategories,
+	"donnees collectees":                          registre.FieldDataCategories,
+	"donnees personnelles":                        registre.FieldDataCategories,
+	"type de donnees":                             registre.FieldDataCategories,
+	"types de donnees":                            registre.FieldDataCategories,
+	// Recipients
+	"destinataire des donnees":     registre.FieldRecipients,
+	"destinataires des donnees":    registre.FieldRecipients,
+	"destinataires":                registre.FieldRecipients,
+	"destinataire":                 registre.FieldRecipients,
+	"categories de destinataires":  registre.FieldRecipients,
+	"interne":                      registre.FieldRecipientsInternal,
+	"destinataires internes":       registre.FieldRecipientsInternal,
+	"destinataire interne":         registre.FieldRecipientsInternal,
+	"type de destinataire interne": registre.FieldRecipientsInternal,
+	"externe":                      registre.FieldRecipientsExternal,
+	"externes":                     registre.FieldRecipientsExternal,
+	"externe (transmission uniquement de documents papier)": registre.FieldRecipientsExternal,
+	"destinataires externes":                                registre.FieldRecipientsExternal,
+	"destinataire externe":                                  registre.FieldRecipientsExternal,
+	"type de destinataire externe":                          registre.FieldRecipientsExternal,
+	"personnes accedant aux donnees":                        registre.FieldPersonsWithAccess,
+	"personnes habilitees":                                  registre.FieldPersonsWithAccess,
+	// Processors
+	"sous-traitant":  registre.FieldProcessors,
+	"sous-traitants": registre.FieldProcessors,
+	"sous traitant":  registre.FieldProcessors,
+	"sous-traitance": registre.FieldProcessors,
+	"prestataire":    registre.FieldProcessors,
+	"prestataires":   registre.FieldProcessors,
+	// Transfers
+	"transfert":                                   registre.FieldTransfers,
+	"transferts":                                  registre.FieldTransfers,
+	"transferts hors ue":                          registre.FieldTransfers,
+	"transfert hors ue":                           registre.FieldTransfers,
+	"transferts de donnees hors ue":               registre.FieldTransfers,
+	"transfert de donnees hors ue":                registre.FieldTransfers,
+	"transfert de donnees hors union europeenne":  registre.FieldTransfers,
+	"transferts de donnees hors union europeenne": registre.FieldTransfers,
+	"transferts hors union europeenne":            registre.FieldTransfers,
+	"transfert hors de l'union europeenne":        registre.FieldTransfers,
+	// Retention
+	"duree de conservation":                        registre.FieldRetention,
+	"durees de conservation":                       registre.FieldRetention,
+	"duree de conservation des donnees":            registre.FieldRetention,
+	"delais d'effacement / duree de conservation":  registre.FieldRetention,
+	"delai d'effacement / duree de conservation":   registre.FieldRetention,
+	"delais d'effacement":                          registre.FieldRetention,
+	"duree de conservation des donnees collectees": registre.FieldRetention,
+	"conservation":                                 registre.FieldRetention,
+	// Security
+	"mesures de securite": registre.FieldSecurity,
+	"mesure de securite":  registre.FieldSecurity,
+	"mesures de securite techniques et organisationnelles": registre.FieldSecurity,
+	"securite des donnees":                                 registre.FieldSecurity,
+	"securite":                                             registre.FieldSecurity,
+	// Rights
+	"droit d'acces":                      registre.FieldRights,
+	"droits d'acces":                     registre.FieldRights,
+	"droit d'acces (service / fonction)": registre.FieldRights,
+	"droits des personnes concernees":    registre.FieldRights,
+	"droits des personnes":               registre.FieldRights,
+	"exercice des droits":                registre.FieldRights,
+	"fonction de la personne du service aupres duquel s'exerce le droit d'acces": registre.FieldRights,
+	"justification absence du droit d'opposition":                                registre.FieldObjection,
+	// Dates
+	"date de mise en oeuvre":           registre.FieldImplementationDate,
+	"date souhaitee de mise en oeuvre": registre.FieldImplementationDate,
+	"date de mise en service":          registre.FieldImplementationDate,
+	"date de creation":                 registre.FieldImplementationDate,
+	// Attachments
+	"documents associes": registre.FieldAttachments,
+	"document associe":   registre.FieldAttachments,
+	"pieces jointes":     registre.FieldAttachments,
+}
+
+// Lookup returns the field a label names.
+func Lookup(label string) (registre.Field, bool) {
+	f, ok := dict[Norm(label)]
+	return f, ok
+}
+
+// Known returns every folded label of the dictionary, sorted (for tests and
+// for parsers that scan text for labels).
+func Known() []string {
+	out := make([]string, 0, len(dict))
+	for k := range dict {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Split cuts "Label : value" at the first colon when the text before it is a
+// known label. It returns the byte offsets of the label's end and of the
+// value's start in s, so callers keep exact spans. Colons with or without
+// spaces (and NBSP) around them are accepted.
+func Split(s string) (f registre.Field, label string, valueStart int, ok bool) {
+	i := strings.IndexAny(s, ":")
+	for i >= 0 {
+		lab := strings.TrimSpace(strings.Trim(s[:i], "\u00a0 \t•"))
+		if f, ok := Lookup(lab); ok && lab != "" {
+			j := i + 1
+			for j < len(s) {
+				c := s[j]
+				if c == ' ' || c == '\t' {
+					j++
+					continue
+				}
+				if strings.HasPrefix(s[j:], "\u00a0") {
+					j += len("\u00a0")
+					continue
+				}
+				break
+			}
+			return f, lab, j, true
+		}
+		next := strings.IndexAny(s[i+1:], ":")
+		if next < 0 || i+1+next > 80 { // labels are short
+			break
+		}
+		i = i + 1 + next
+	}
+	return "", "", 0, false
+}
+
+// orgs lists the bodies registre knows, most specific first: the folded
+// needle to look for and the canonical name.
+var orgs = []struct{ needle, name string }{
+	{"caisse regionale d'assurance maladie d'ile-de-france", "Cramif"},
+	{"cramif", "Cramif"},
+	{"msa dordogne, lot et garonne", "MSA Dordogne, Lot et Garonne"},
+	{"msa dordogne lot et garonne", "MSA Dordogne, Lot et Garonne"},
+	{"caisse centrale de la mutualite sociale agricole", "CCMSA"},
+	{"ccmsa", "CCMSA"},
+	{"cgss de la guadeloupe", "CGSS Guadeloupe"},
+	{"cgss guadeloupe", "CGSS Guadeloupe"},
+	{"caisse nationale de l'assurance maladie", "Cnam"},
+	{"operes par l'assurance maladie", "Cnam"},
+	{"cnamts", "Cnam"},
+	{"cnam", "Cnam"},
+}
+
+// Organisation returns the canonical name of the first body named in text
+// (document header, title), or "".
+func Organisation(text string) string {
+	f := Fold(text)
+	best, bestAt := "", -1
+	for _, o := range orgs {
+		if i := strings.Index(f, o.needle); i >= 0 && (bestAt < 0 || i < bestAt) {
+			best, bestAt = o.name, i
+		}
+	}
+	return best
+}

@@ -1,0 +1,81 @@
+package labels
+
+import (
+	"testing"
+
+	"registre"
+)
+
+func TestLookup(t *testing.T) {
+	tests := []struct {
+		label string
+		want  registre.Field
+		ok    bool
+	}{
+		{"Finalité(s) du traitement", registre.FieldPurposes, true},
+		{"Finalité(s)\u00a0du traitement :", registre.FieldPurposes, true},
+		{"FINALITE DU TRAITEMENT", registre.FieldPurposes, true},
+		{"Destinataire(s) des données", registre.FieldRecipients, true},
+		{"Externe (transmission uniquement de documents papier)", registre.FieldRecipientsExternal, true},
+		{"Type de données (suite)", registre.FieldDataCategories, true},
+		{"Date de mise en œuvre", registre.FieldImplementationDate, true},
+		{"Délais d’effacement / durée de conservation", registre.FieldRetention, true},
+		{"• Sous-traitant(s)", registre.FieldProcessors, true},
+		{"Couleur préférée", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := Lookup(tt.label)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("Lookup(%q) = %q, %v; want %q, %v", tt.label, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestSplit(t *testing.T) {
+	tests := []struct {
+		in    string
+		field registre.Field
+		value string
+		ok    bool
+	}{
+		{"Nom du traitement : SNTRP", registre.FieldName, "SNTRP", true},
+		{"Nom du traitement :Dématérialisation des marchés", registre.FieldName, "Dématérialisation des marchés", true},
+		{"Durée de conservation\u00a0:\u00a05 ans", registre.FieldRetention, "5 ans", true},
+		{"Mesures de sécurité: Techniques : PASSEPORT", registre.FieldSecurity, "Techniques : PASSEPORT", true},
+		{"Assuré/Débiteur : nom, prénom", "", "", false},
+		{"pas de label ici", "", "", false},
+	}
+	for _, tt := range tests {
+		f, _, vs, ok := Split(tt.in)
+		if ok != tt.ok || f != tt.field || (ok && tt.in[vs:] != tt.value) {
+			t.Errorf("Split(%q) = %q, %v, %q; want %q, %v, %q", tt.in, f, ok, tt.in[vs:], tt.field, tt.ok, tt.value)
+		}
+	}
+}
+
+func TestOrganisation(t *testing.T) {
+	tests := map[string]string{
+		"Caisse régionale d'assurance maladie d'Île-de-France (Cramif)":      "Cramif",
+		"Protection des données personnelles | Cramif":                       "Cramif",
+		"TRAITEMENTS DE DONNÉES PERSONNELLES OPÉRÉS PAR L'ASSURANCE MALADIE": "Cnam",
+		"CAISSE CENTRALE DE LA MUTUALITE SOCIALE AGRICOLE":                   "CCMSA",
+		"Conditions générales d'utilisation":                                 "",
+	}
+	for in, want := range tests {
+		if got := Organisation(in); got != want {
+			t.Errorf("Organisation(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzSplit(f *testing.F) {
+	for _, s := range []string{"Nom du traitement : X", "a:b:c", ":", "Finalité\u00a0:"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if _, _, vs, ok := Split(s); ok && (vs < 0 || vs > len(s)) {
+			t.Fatalf("value start %d out of range for %q", vs, s)
+		}
+		_ = Norm(s)
+	})
+}
