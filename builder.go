@@ -37,7 +37,11 @@ func (b *Builder) AddTable(t Block, rows [][][]Block, colspans [][]int) Span {
 		for j, blocks := range row {
 			c := Cell{Start: b.buf.Len()}
 			for _, cb := range blocks {
-				b.place(&cb)
+				if cb.Kind == BlockTable {
+					b.placeTable(&cb)
+				} else {
+					b.place(&cb)
+				}
 				c.Blocks = append(c.Blocks, cb)
 			}
 			c.End = b.buf.Len()
@@ -57,6 +61,34 @@ func (b *Builder) AddTable(t Block, rows [][][]Block, colspans [][]int) Span {
 	t.Text = ""
 	b.doc.Blocks = append(b.doc.Blocks, t)
 	return Span{t.Start, t.End}
+}
+
+// placeTable lays out a table nested in a cell (DOCX and HTML allow tables
+// inside cells): its cells' blocks are written in order, like AddTable's.
+func (b *Builder) placeTable(t *Block) {
+	t.Start = b.buf.Len()
+	t.Text = ""
+	for i := range t.Rows {
+		for j := range t.Rows[i] {
+			c := &t.Rows[i][j]
+			c.Start = b.buf.Len()
+			for k := range c.Blocks {
+				if c.Blocks[k].Kind == BlockTable {
+					b.placeTable(&c.Blocks[k])
+				} else {
+					b.place(&c.Blocks[k])
+				}
+			}
+			c.End = b.buf.Len()
+			if c.End > c.Start {
+				c.End--
+			}
+		}
+	}
+	t.End = b.buf.Len()
+	if t.End > t.Start {
+		t.End--
+	}
 }
 
 // PageBreak marks the start of a new page.
