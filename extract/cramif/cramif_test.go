@@ -1,0 +1,160 @@
+package cramif
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"registre"
+	"registre/ingest"
+)
+
+type gold struct {
+	Records []struct {
+		Name string `json:"name"`
+	} `json:"records"`
+}
+
+func read(t *testing.T, path string) *registre.Document {
+	t.Helper()
+	doc, err := ingest.ReadFile(context.Background(), path, ingest.Options{})
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	return doc
+}
+
+func goldNames(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "gold", "seed-cramif.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g gold
+	if err := json.Unmarshal(data, &g); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range g.Records {
+		names = append(names, r.Name)
+	}
+	return names
+}
+
+// TestRenderings checks every rendering of the Cramif register gives the 73
+// records of the gold, in order, with their names and inherited parties.
+func TestRenderings(t *testing.T) {
+	want := goldNames(t)
+	for _, path := range []string{
+		"../../fixtures/html/cramif-registre.html",
+		"../../fixtures/text/cramif-registre.txt",
+	} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			doc := read(t, path)
+			if s := (Parser{}).Detect(doc); s < 0.5 {
+				t.Fatalf("Detect = %v, want ≥ 0.5", s)
+			}
+			recs, err := Parser{}.Extract(context.Background(), doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(recs) != len(want) {
+				t.Fatalf("got %d records, want %d", len(recs), len(want))
+			}
+			for i, r := range recs {
+				name, _ := r.First(registre.FieldName)
+				if norm(name.Text) != norm(want[i]) {
+					t.Errorf("record %d name = %q, want %q", i, name.Text, want[i])
+				}
+				if r.Organisation != "Cramif" {
+					t.Errorf("record %d organisation = %q", i, r.Organisation)
+				}
+				if len(r.Fields[registre.FieldController]) != 2 || len(r.Fields[registre.FieldDPO]) != 2 {
+					t.Errorf("record %d: controller %v dpo %v, want name and e-mail each", i, r.Fields[registre.FieldController], r.Fields[registre.FieldDPO])
+				}
+				// Every value's span points at its text in the document.
+				for f, vs := range r.Fields {
+					for _, v := range vs {
+						if v.Start < 0 || v.End > len(doc.Text) || v.Start > v.End {
+							t.Fatalf("record %d %s: span %d-%d out of range", i, f, v.Start, v.End)
+						}
+						if f == registre.FieldAttachments && v.Href == "" {
+							continue
+						}
+						if got := doc.Text[v.Start:v.End]; !strings.Contains(norm(got), norm(firstWords(v.Text))) {
+							t.Errorf("record %d %s: span text %q does not hold value %q", i, f, got, v.Text)
+						}
+					}
+				}
+			}
+			first := recs[0]
+			if v, _ := first.First(registre.FieldRetention); !strings.HasPrefix(v.Text, "20 ans + 3 ans") {
+				t.Errorf("SNTRP retention = %q", v.Text)
+			}
+			if v, _ := first.First(registre.FieldRecipientsInternal); v.Text != "Service AT/MP Cramif" {
+				t.Errorf("SNTRP internal recipients = %q", v.Text)
+			}
+			if v, _ := first.First(registre.FieldTransfers); v.Text != "non" {
+				t.Errorf("SNTRP transfer = %q", v.Text)
+			}
+			att := first.Fields[registre.FieldAttachments]
+			if len(att) != 1 || att[0].Text != "Acte réglementaire" || !strings.Contains(att[0].Size, "119.09 Ko") {
+				t.Errorf("SNTRP attachments = %+v", att)
+			}
+			if first.DocumentDate != "" && first.DocumentDate != "2020-10-12" {
+				t.Errorf("document date = %q", first.DocumentDate)
+			}
+		})
+	}
+}
+
+func norm(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+}
+
+func firstWords(s string) string {
+	f := strings.Fields(strings.ReplaceAll(s, "\u00a0", " "))
+	if len(f) > 3 {
+		f = f[:3]
+	}
+	return strings.Join(f, " ")
+}
+
+func TestNoRecordInTermsOfUse(t *testing.T) {
+	doc := read(t, "../../fixtures/html/cerig-cgu.html")
+	if s := (Parser{}).Detect(doc); s >= 0.5 {
+		t.Errorf("Detect(CGU) = %v, want < 0.5", s)
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	f.Add("Titre\n• Nom du traitement : X\n• Finalité : Y\n• Acte réglementaire pdf - 1 Ko\n")
+	f.Add("• Nom du traitement :\n  suite\n•\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		b := registre.NewBuilder("f.txt", registre.FormatTXT, "")
+		for _, line := range strings.Split(s, "\n") {
+			kind := registre.BlockParagraph
+			if strings.HasPrefix(line, "•") {
+				kind = registre.BlockListItem
+			}
+			b.Add(registre.Block{Kind: kind, Text: line})
+		}
+		doc := b.Doc()
+		recs, err := Parser{}.Extract(context.Background(), doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			for _, vs := range r.Fields {
+				for _, v := range vs {
+					if v.Start < 0 || v.End > len(doc.Text) || v.Start > v.End {
+						t.Fatalf("span %d-%d out of range %d", v.Start, v.End, len(doc.Text))
+					}
+				}
+			}
+		}
+	})
+}
