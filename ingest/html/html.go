@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -31,7 +32,9 @@ func Read(ctx context.Context, path string, data []byte) (*registre.Document, er
 	}
 	gq, err := goquery.NewDocumentFromReader(bytes.NewReader(utf8Data))
 	if err != nil {
-		return nil, fmt.Errorf("parse html: %w", err)
+		// The parser refuses some hostile markup (nesting deeper than 512
+		// elements): keep the text rather than lose the file.
+		return flat(path, utf8Data, err), nil
 	}
 	w := &walker{b: registre.NewBuilder(path, registre.FormatHTML, "")}
 	body := gq.Find("body")
@@ -416,6 +419,27 @@ func textOf(n *html.Node) string {
 		}
 	}
 	return sb.String()
+}
+
+var (
+	reTag   = regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>|<[^>]*>`)
+	reBlank = regexp.MustCompile(`\n\s*\n+`)
+)
+
+// flat reads markup the HTML parser refused as text: tags become line
+// breaks, entities are decoded, each non-empty line is a paragraph.
+func flat(path string, data []byte, cause error) *registre.Document {
+	b := registre.NewBuilder(path, registre.FormatHTML, "")
+	text := reTag.ReplaceAllString(string(data), "\n")
+	text = reBlank.ReplaceAllString(html.UnescapeString(text), "\n")
+	for i, line := range strings.Split(text, "\n") {
+		if line = collapse(line); line != "" {
+			b.Add(registre.Block{Kind: registre.BlockParagraph, Text: line, Path: fmt.Sprintf("text line %d", i+1)})
+		}
+	}
+	doc := b.Doc()
+	doc.Warnings = append(doc.Warnings, fmt.Sprintf("markup not parseable (%v): read as text without structure", cause))
+	return doc
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
