@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what registre's tests and tools need on a fresh Debian machine:
+# Go modules, poppler (pdftotext fallback reader), LibreOffice (legacy .doc),
+# catdoc, qpdf (test fixtures), tesseract (OCR), Chromium (web UI tests),
+# Java + Maven (the Elasticsearch test node and its analysis plugin).
+# Idempotent: installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have pdftotext || need+=(poppler-utils)
+have soffice   || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+have catdoc    || need+=(catdoc)
+have qpdf      || need+=(qpdf)
+have tesseract || need+=(tesseract-ocr tesseract-ocr-fra)
+have chromium  || need+=(chromium)
+have java      || need+=(default-jdk-headless)
+have mvn       || need+=(maven)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+go mod download
+echo "setup: ok" >&2
