@@ -1,0 +1,126 @@
+package normalize
+
+import (
+	"regexp"
+	"strings"
+
+	"registre"
+)
+
+// Health data vocabulary, folded. Kept to terms that name the person's
+// health itself: "complémentaire santé", "frais de santé", "professionnels
+// de santé", "accès aux soins", "service médical" or "médecin traitant" name
+// coverage, actors or services, not health data, and a careful DPO does not
+// count them (see the Cnam and Cramif gold files).
+var reHealth = regexp.MustCompile(`\b(` + strings.Join([]string{
+	`donnees? (de |relatives? a (la |leur )?|concernant (la |leur )?|liees? a (la |leur )?|sur (la |leur )?|ayant trait a (la )?)?sante\b`,
+	`donnees? sensibles? \(sante`,
+	`etat de sante`, `sante des (femmes|hommes|personnes|assures|patients|salaries|agents)`, `sante mentale`, `sante au travail\b.{0,20}\b(visite|aptitude)`,
+	`informations? (de nature )?medicales?`, `donnees? medicales?`, `nature medicale`, `dossiers? (medica(l|ux)|patients?|de soins|de sante)`,
+	`questionnaires? (medica(l|ux)|de sante)`, `certificats? medica(l|ux)`, `avis medica(l|ux)`, `bilans? (medica(l|ux)|de sante)`,
+	`examens? (medica(l|ux)|de sante|periodiques de sante|cliniques?)`, `secret medical`, `actes? medica(l|ux)`, `motifs? medica(l|ux)`,
+	`pathologies?`, `diagnostics?`, `maladies? professionnelles?`, `maladies? chroniques?`, `maladie \(ij\)`, `risque maladie`,
+	`affections? de longue duree`, `\bald\b`, `handicap(e|es|ee|ees)?`, `travailleurs? handicapes?`, `rqth`, `invalidite permanente`,
+	`taux d'(incapacite|invalidite)`, `incapacite permanente`, `sequelles?`, `date de guerison`,
+	`arrets? (de travail|maladie)`, `hospitalisations?`, `hospitalise`, `soins (medicaux|infirmiers|dentaires)`,
+	`donnees relatives aux soins`, `consommation de soins`, `medicaments?`, `ordonnances? medicales?`, `prescriptions?`, `traitements? medica(l|ux)`,
+	`plan de traitement`, `contre[ -]indications?`, `vaccin(s|ation|ations)?`, `covid positif`, `depistages?`, `tests? (de vision|de depistage|pcr|antigeniques?)`,
+	`vision`, `dentaires?`, `paracliniques?`, `para cliniques?`, `imagerie`, `echantillons? (de sang|biologiques?)`, `analyses? (biologiques|medicales)`,
+	`grossesse`, `situation liee a la maternite`, `interruption volontaire`, `ivg`, `psycholog(ique|iques|ie)`, `psychiatri(que|e)`,
+	`addictions?`, `fumeur`, `tabagisme`, `grille aggir`, `gir\b`, `dependance`, `difficultes? sociales? et medicales?`,
+	`donnees? genetiques?`, `biometri(que|ques|e)`, `poids`, `taille et poids`, `imc`, `allergies?`, `cim ?10`, `cim\b`,
+}, "|") + `)`)
+
+// Negations that cancel a health term in the same clause ("ces messages ne
+// doivent pas comporter d'informations de nature médicale").
+var reNegated = regexp.MustCompile(`\b(ne|n')\s*(doi\w*|peu\w*|comport\w*|contien\w*|sont|est|figur\w*|collect\w*)?\s*(pas|aucun\w*|jamais)\b|\b(aucune?|sans|hors|exclu\w*|a l'exclusion)\b`)
+
+// NIR vocabulary: the social-security number and its synonyms.
+var reNIR = regexp.MustCompile(`\b(nir|nia|nni|nirpp|numeros? de securite sociale|n° de securite sociale|n°de securite sociale|no de securite sociale|numeros? de ss|n° ss|numeros? d'inscription au repertoire|numeros? d'immatriculation|immatriculation (de l'assure|au repertoire|a la securite sociale)|identifiant national de sante|\bins\b(?: qualifie)?|matricule ins)\b`)
+
+// Pointers instead of data: "Suivant décision Cnam", "Celles indiquées dans
+// l'engagement de conformité", "voir l'engagement…".
+var rePointer = regexp.MustCompile(`^(suivant|selon|voir|cf\b|conforme|conformement|celles?|ceux|idem|se reporter|reference|donnees? (definies|prevues|indiquees|listees)|toutes les (informations|donnees)|donnees? a caractere personnel et informations)|\b(decisions? (de la )?(cnam|nationale|cnil)|declaration cnil|engagement de conformite|page \d+ de|figurant dans les systemes|resultant de l'application|acte reglementaire|arrete|decret)\b`)
+
+// Sensitive reads from the data categories whether health data and the NIR
+// are processed. Both are nil when no category is listed or the categories
+// are only pointers ("Suivant décision Cnam"); false when concrete
+// categories are listed and none is sensitive. context (the record's name
+// and purposes) can only add health: a purpose "tenir le dossier médical"
+// means health data even when the categories list says "données du dossier".
+func Sensitive(categories, context []string) (health, nir *bool) {
+	concrete := false
+	for _, c := range categories {
+		if !isPointer(c) {
+			concrete = true
+		}
+		if HasHealth(c) {
+			health = registre.Bool(true)
+		}
+		if HasNIR(c) {
+			nir = registre.Bool(true)
+		}
+	}
+	if health == nil {
+		for _, c := range context {
+			if reHealthContext.MatchString(fold(c)) {
+				health = registre.Bool(true)
+				break
+			}
+		}
+	}
+	if concrete {
+		if health == nil {
+			health = registre.Bool(false)
+		}
+		if nir == nil {
+			nir = registre.Bool(false)
+		}
+	}
+	return health, nir
+}
+
+// Strong phrases in a name or purpose that mean health data.
+var reHealthContext = regexp.MustCompile(`\b(donnees (de|relatives a la|concernant la) sante|dossiers? medica(l|ux)|donnees medicales|pathologies?|diagnostics? medica(l|ux)|vaccination|depistage|dossier medical partage|dmp)\b`)
+
+// HasHealth reports whether a text names health data (not negated in its
+// clause).
+func HasHealth(s string) bool {
+	f := fold(s)
+	for _, m := range reHealth.FindAllStringIndex(f, -1) {
+		if !negated(f, m[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasNIR reports whether a text names the social-security number.
+func HasNIR(s string) bool {
+	f := fold(s)
+	for _, m := range reNIR.FindAllStringIndex(f, -1) {
+		if !negated(f, m[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// negated looks for a negation in the clause before position i.
+func negated(f string, i int) bool {
+	start := strings.LastIndexAny(f[:i], ".;:,(")
+	clause := f[start+1 : i]
+	return reNegated.MatchString(clause)
+}
+
+// isPointer reports whether a data-category item only points elsewhere.
+func isPointer(s string) bool {
+	s = clean(s)
+	// "Assurés : toutes les informations … de l'engagement" → look past the
+	// subject prefix.
+	if m := rePrefix.FindStringSubmatch(s); m != nil && subjectOf(m[1]) != "" {
+		s = clean(s[len(m[0]):])
+	}
+	f := strings.TrimLeft(fold(s), "> ")
+	return rePointer.MatchString(f)
+}

@@ -1,0 +1,146 @@
+package normalize
+
+import (
+	"regexp"
+	"strings"
+
+	"registre"
+)
+
+// reYesNo matches a yes/no answer at the start of a value, with what follows
+// it: "non", "Non.", "NON", "oui : IBBL (prestataire)", "OUI. X", "Oui - X".
+var reYesNo = regexp.MustCompile(`^(oui|non|yes|no)\b\s*[:.,;\-–—]*\s*`)
+
+// YesNo reads a yes/no answer with its details: "non" → false, "oui : IBBL
+// (prestataire…)" → true + "IBBL (prestataire…)". Declarations of none
+// ("aucun", "néant", "N/A") are false. Any other text is not an answer
+// (nil) and is returned whole as details.
+func YesNo(s string) (*bool, string) {
+	s = clean(s)
+	if s == "" {
+		return nil, ""
+	}
+	if isNone(s) {
+		return registre.Bool(false), ""
+	}
+	f := fold(s)
+	m := reYesNo.FindStringSubmatchIndex(f)
+	if m == nil {
+		return nil, s
+	}
+	word := f[m[2]:m[3]]
+	// The folded string can be longer than s (ligatures, NBSP are 2 bytes
+	// either way); find the details by skipping as many runes as matched.
+	details := clean(skipRunes(s, len([]rune(f[:m[1]]))))
+	details = strings.TrimLeft(details, ":.,;-–— ")
+	yes := word == "oui" || word == "yes"
+	return registre.Bool(yes), details
+}
+
+// skipRunes returns s without its first n runes.
+func skipRunes(s string, n int) string {
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[pos:]
+		}
+		i++
+	}
+	return ""
+}
+
+// Names reads the names a yes/no list field gives: "non" → none, "oui : X,
+// Y" → ["X, Y"], a bare name ("Cnam", "Service Médical") → [that name]. A
+// bare "oui" names nobody.
+func Names(s string) []string {
+	s = clean(s)
+	if s == "" || isPlaceholder(s) {
+		return []string{}
+	}
+	b, details := YesNo(s)
+	switch {
+	case b == nil:
+		return []string{s}
+	case !*b:
+		return []string{}
+	case details == "":
+		return []string{}
+	}
+	return []string{details}
+}
+
+// ParseTransfers reads the transfer answers: the text stays verbatim
+// (including a bare "non"), outside_eu comes from the answer or, for free
+// text, from what it says about leaving the EU; destinations are the names
+// after "oui :"; safeguards are the instruments named (adequacy decision,
+// standard contractual clauses, BCR, Privacy Shield, Safe Harbor…).
+func ParseTransfers(texts ...string) registre.Transfers {
+	t := registre.Transfers{Destinations: []string{}, Safeguards: []string{}}
+	if len(texts) == 0 {
+		return t
+	}
+	t.Text = registre.Str(joinLines(texts))
+	for _, s := range texts {
+		b, details := YesNo(s)
+		if b == nil {
+			b = outsideEU(s)
+		} else if *b && details != "" {
+			t.Destinations = append(t.Destinations, details)
+		}
+		if b != nil && (t.OutsideEU == nil || *b) {
+			t.OutsideEU = b
+		}
+	}
+	t.Safeguards = Safeguards(joinLines(texts))
+	return t
+}
+
+var (
+	reNoTransfer = regexp.MustCompile(`\b(aucun|pas de|ne (?:sont|seront|fait|font)? ?(?:pas|jamais|l'objet d'aucun)|n'est|sans)\b[^.]{0,80}\b(transfer|transmis|envoy|communiqu|heberg)[^.]{0,80}\b(hors|en dehors|exterieur|pays tiers|hors de l'union|hors ue)`)
+	reInsideEU   = regexp.MustCompile(`\b(heberg\w*|stock\w*|conserv\w*|situ\w*)\b[^.]{0,60}\b(en france|dans l'union europeenne|au sein de l'union|dans l'ue|en europe|dans l'eee)\b`)
+	reOutside    = regexp.MustCompile(`\b(hors (de l')?(ue|union europeenne|eee|europe)|en dehors de l'(union europeenne|ue|eee)|pays tiers|etats-unis|usa|royaume-uni|inde|maroc|tunisie|chine|canada|suisse|israel|japon|coree|bresil|australie|singapour|philippines|madagascar|maurice|senegal|privacy shield|safe harbor|cloud act)\b`)
+)
+
+// outsideEU guesses from free text whether data leave the EU: false when it
+// says they do not ("aucun transfert hors UE", "hébergées en France"), true
+// when it names a third country or a transfer instrument, nil otherwise.
+func outsideEU(s string) *bool {
+	f := fold(s)
+	if reNoTransfer.MatchString(f) {
+		return registre.Bool(false)
+	}
+	if reOutside.MatchString(f) {
+		return registre.Bool(true)
+	}
+	if reInsideEU.MatchString(f) {
+		return registre.Bool(false)
+	}
+	return nil
+}
+
+var safeguardPatterns = []struct {
+	name string
+	re   *regexp.Regexp
+}{
+	{"privacy_shield", regexp.MustCompile(`privacy[ -]?shield|bouclier de protection`)},
+	{"safe_harbor", regexp.MustCompile(`safe[ -]?harbou?r|sphere de securite`)},
+	{"scc", regexp.MustCompile(`clauses? (contractuelles? types?|types?)|standard contractual clauses|\bcct\b|\bscc\b`)},
+	{"bcr", regexp.MustCompile(`\bbcr\b|regles? d'entreprise contraignantes?|binding corporate rules`)},
+	{"adequacy", regexp.MustCompile(`decision d'adequation|niveau de protection adequat|adequacy`)},
+	{"art49_derogation", regexp.MustCompile(`article 49|art\. ?49`)},
+	{"eu_hosting_commitment", regexp.MustCompile(`(heberg\w*|stock\w*)[^.]{0,40}(en france|en europe|dans l'union europeenne|dans l'ue|au sein de l'union)`)},
+}
+
+// Safeguards names the transfer instruments a text relies on, as codes:
+// adequacy, scc, bcr, art49_derogation, eu_hosting_commitment, and the
+// invalidated privacy_shield / safe_harbor (which flags must catch).
+func Safeguards(s string) []string {
+	f := fold(s)
+	out := []string{}
+	for _, p := range safeguardPatterns {
+		if p.re.MatchString(f) {
+			out = append(out, p.name)
+		}
+	}
+	return out
+}
