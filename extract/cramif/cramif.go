@@ -334,18 +334,19 @@ func partyValues(header []item, i int) []registre.RawValue {
 	}
 	v.Inherited = true
 	var out []registre.RawValue
-	// The block may hold the name and, after a line break, the e-mail.
-	first, rest, _ := strings.Cut(v.Text, "\n")
-	name := strings.TrimFunc(first, isSpace)
-	if name != "" {
+	// The name comes first; an e-mail follows on the same line (after a
+	// line break in HTML, a space in PDF) or on the next line.
+	name, emailSrc, base := v.Text, "", 0
+	if loc := reEmail.FindStringIndex(v.Text); loc != nil {
+		name, emailSrc, base = v.Text[:loc[0]], v.Text, v.Start
+	} else if i+1 < len(header) && header[i+1].field == "" {
+		emailSrc, base = header[i+1].text, header[i+1].blk.Start+header[i+1].off
+	}
+	if name = strings.TrimFunc(name, isSpace); name != "" {
 		nv := v
 		nv.Text = name
 		nv.End = nv.Start + len(name)
 		out = append(out, nv)
-	}
-	emailSrc, base := rest, v.Start+len(first)+1
-	if emailSrc == "" && i+1 < len(header) && header[i+1].field == "" {
-		emailSrc, base = header[i+1].text, header[i+1].blk.Start+header[i+1].off
 	}
 	if loc := reEmail.FindStringIndex(emailSrc); loc != nil {
 		out = append(out, registre.RawValue{

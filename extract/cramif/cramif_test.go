@@ -51,6 +51,7 @@ func TestRenderings(t *testing.T) {
 	for _, path := range []string{
 		"../../fixtures/html/cramif-registre.html",
 		"../../fixtures/text/cramif-registre.txt",
+		"../../fixtures/corpus/cramif-registre-print.pdf",
 	} {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			doc := read(t, path)
