@@ -1,4 +1,4 @@
-package review
+package overlay
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-// Package review keeps what people decide apart from what machines extract:
+// Package overlay keeps what people decide apart from what machines extract:
 // field corrections and flag decisions are an overlay, keyed by record id and
 // field path (or flag code), stored with an audit trail in the data dir, and
 // re-applied to machine records after every ingestion.
@@ -8,7 +8,7 @@
 // changed), the correction is marked stale for re-review; when the record is
 // gone, orphaned. A dismissed or resolved flag stays so while its evidence is
 // unchanged.
-package review
+package overlay
 
 import (
 	"bytes"
@@ -99,7 +99,7 @@ type Store struct {
 func Open(path string) (*Store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 10 * time.Second})
 	if err != nil {
-		return nil, fmt.Errorf("open review store %s: %w", path, err)
+		return nil, fmt.Errorf("open overlay store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bCorrections, bDecisions, bAudit, bUsers} {
@@ -111,7 +111,7 @@ func Open(path string) (*Store, error) {
 	})
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("init review store: %w", err)
+		return nil, fmt.Errorf("init overlay store: %w", err)
 	}
 	return &Store{db: db, now: time.Now}, nil
 }
