@@ -42,7 +42,7 @@ const numWord = `(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|do
 var (
 	reDuration = regexp.MustCompile(`(?:\b(\d+(?:[.,]\d+)?|\d+/\d+)|\b(` + numWord + `(?:[- ](?:et[- ])?` + numWord + `){0,3}))\s*(?:\(\s*\d+\s*\)\s*)?` +
 		`(ans|an|annees|annee|mois|semaines|semaine|jours|jour|j|heures|heure|h|journees|journee)\b` +
-		`(?:\s+(?:civiles?|glissant(?:e|s|es)?|calendaires?|ouvres|ouvrables|francs|pleins|pleines|revolus|revolues|entiers|entieres))?`)
+		`(?:\s+(?:civiles?|glissant(?:es|e|s)?|calendaires?|ouvres|ouvrables|francs|pleins|pleines|revolus|revolues|entiers|entieres)\b)?`)
 	reIndefinite = regexp.MustCompile(`\b(illimitee?s?|sans limit(e|ation) de (duree|temps)|sans limite|duree (illimitee|indeterminee|indefinie)|indefiniment|pas de suppression|aucune suppression|jamais supprimee?s?|ne sont jamais (supprimees|effacees|detruites)|archives? definitives?|conservee?s? (a vie|definitivement|sans limite))\b`)
 	reNoneKept   = regexp.MustCompile(`^\s*(pas de conservation|aucune conservation|non conservee?s?|il n'y a pas de conservation|pas de stockage|aucun stockage|sans conservation|neant|aucune)\b`)
 	// Words that may sit between a duration and its trigger.
@@ -52,12 +52,12 @@ var (
 	// Scope introducers, right after a duration (and its trigger).
 	reScopeAfter = regexp.MustCompile(`^(?:pour|dans|sur|a la|au sein de|concernant)\s+`)
 	// Where a trigger or scope ends.
-	reClauseEnd = regexp.MustCompile(`;|\s[-–—]\s|,\s*en l'absence|\s+(?:donnees|elles|ils)\s+(?:sont\s+)?conserv|\s+a l'exception|,\s*sauf|\s+ou jusqu|,\s*ou\b|\s+ou,|,?\s+(?:puis|sauf|si|lorsqu\w*|conformement|en cas|dans le respect|afin|a des fins|aux fins|et jusqu|pour (?:tout|toute|assurer|permettre|des besoins)|en archiv\w*|dans un environnement|par (?:le|la|l')\s)\b|\s+\(conservation|\s*:\s|\n`)
+	reClauseEnd = regexp.MustCompile(`;|\s+et (?:dans|pour|sur|a la|au)\s|\s[-–—]\s|,\s*en l'absence|\s+(?:donnees|elles|ils)\s+(?:sont\s+)?conserv|\s+a l'exception|,\s*sauf|\s+ou jusqu|,\s*ou\b|\s+ou,|,?\s+(?:puis|sauf|si|lorsqu\w*|conformement|en cas|dans le respect|afin|a des fins|aux fins|et jusqu|pour (?:tout|toute|assurer|permettre|des besoins|les|le|la|l')|en archiv\w*|dans un environnement|par (?:le|la|l')\s)\b|\s+\(conservation|\s*:\s|\n`)
 	// "Les données X sont conservées" / "Relevés de compte à conserver".
-	reSubjectScope = regexp.MustCompile(`([^.;:]{3,160}?)\s+(?:(?:sont|est|seront|sera|peuvent etre|doivent etre|doit etre|peut etre)\s+(?:conserv|archiv|gard|stock|supprim|detrui|efface|mis\w* a disposition|accessibl)\w*|a conserver|conserv\w+ par)`)
+	reSubjectScope = regexp.MustCompile(`([^;:]{3,160}?)\s+(?:(?:sont|est|seront|sera|peuvent etre|doivent etre|doit etre|peut etre)\s+(?:conserv|archiv|gard|stock|supprim|detrui|efface|mis\w* a disposition|accessibl)\w*|a conserver|conserv\w+ par)`)
 	rePeriodic   = regexp.MustCompile(`\b(tous les|toutes les)\s*$`)
 	reDaily      = regexp.MustCompile(`\bchaque (soir|jour|nuit)\b|\bquotidienne(ment)?\b`)
-	reCondition  = regexp.MustCompile(`(?:plus de|moins de|plus d'|moins d'|age de|agee? de|ages de|depuis plus de|au-dela de|superieure? a|inferieure? a|les|des|aux|ces|derniers?|dernieres?)\s*$`)
+	reCondition  = regexp.MustCompile(`(?:plus de|moins de|plus d'|moins d'|age de|agee? de|ages de|depuis plus de|au-dela de|superieure? a|inferieure? a|derniers?|dernieres?)\s*$`)
 	reGenericSub = regexp.MustCompile(`^(?:les |la |le |l')?(?:donnees|elles|ils|informations|celles-ci|ceux-ci|ces donnees|ces informations|donnees personnelles|donnees a caractere personnel|donnees des personnes concernees)$`)
 )
 
@@ -245,7 +245,8 @@ func Periods(text string) []registre.Period {
 				tstart = pos + len([]rune(rest[:m[2]]))
 			}
 			tend := clauseEnd(f, src, tstart, next, false)
-			if t := stripArticle(trimTrail(clean(string(src[tstart:tend])))); t != "" {
+			// "3 ans après, elles …": an adverb, not an event.
+			if t := stripArticle(trimTrail(clean(string(src[tstart:tend])))); t != "" && !strings.HasPrefix(strings.TrimSpace(string(src[tstart:min(tend, tstart+2)])), ",") {
 				trigger = t
 			}
 			pos = tend
@@ -265,7 +266,9 @@ func Periods(text string) []registre.Period {
 			intro := strings.TrimSpace(strings.TrimLeft(rest, " ,")[:m[1]])
 			send := clauseEnd(f, src, sstart, next, true)
 			s := trimTrail(clean(string(src[sstart:send])))
-			if s != "" && scopeLike(fold(s), intro) {
+			// A capitalised "Pour …" starts another statement.
+			introCap := isUpper(src[pos+lead])
+			if s != "" && !introCap && scopeLike(fold(s), intro) {
 				scope = stripArticle(s)
 				pos = send
 				// "Un an pour les dossiers classés … à compter de la date de
@@ -383,6 +386,17 @@ func scopeBefore(pre string, preSrc []rune) string {
 			s = clean(s[k+2:])
 		}
 		s = stripConnector(s)
+		s = trimTrail(s)
+		for _, suf := range []string{" qui", " que"} {
+			if strings.HasSuffix(fold(s), suf) {
+				s = clean(string([]rune(s)[:len([]rune(s))-len(suf)]))
+			}
+		}
+		for _, pre := range []string{"a l'exception de la ", "a l'exception de l'", "a l'exception du ", "a l'exception des ", "a l'exception de "} {
+			if strings.HasPrefix(fold(s), pre) {
+				s = clean(string([]rune(s)[len([]rune(pre)):]))
+			}
+		}
 		if !reGenericSub.MatchString(fold(s)) && !strings.HasPrefix(fold(s), "au-dela") {
 			return stripArticle(s)
 		}
@@ -470,13 +484,13 @@ func scopeLike(f, intro string) bool {
 	if len(w) == 0 {
 		return false
 	}
-	for _, p := range []string{"un environnement", "le cadre", "la limite", "le respect", "une duree", "des durees", "une periode"} {
+	for _, p := range []string{"un environnement", "le cadre", "la limite", "le respect", "une duree", "des durees", "une periode", "des besoins", "les besoins", "raison", "des raisons", "tout ", "toute "} {
 		if strings.HasPrefix(f, p) {
 			return false
 		}
 	}
 	switch w[0] {
-	case "les", "le", "la", "l", "un", "une", "des", "ses", "leurs", "leur", "chaque", "tout", "toute", "tous", "toutes", "ces", "cette", "ce":
+	case "les", "le", "la", "l", "un", "une", "des", "ses", "leurs", "leur", "chaque", "tous", "toutes", "ces", "cette", "ce":
 		return true
 	}
 	if strings.HasPrefix(w[0], "l'") || strings.HasPrefix(w[0], "d'") {
