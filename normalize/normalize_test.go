@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -178,3 +179,5 @@ func TestPlaceholdersSkipped(t *testing.T) {
 		t.Errorf("placeholder retention kept: %q", *rec.Retention.Text)
 	}
 }
+
+func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }

@@ -55,10 +55,10 @@ var (
 	reClauseEnd = regexp.MustCompile(`;|\s+et (?:dans|pour|sur|a la|au)\s|\s[-–—]\s|,\s*en l'absence|\s+(?:donnees|elles|ils)\s+(?:sont\s+)?conserv|\s+a l'exception|,\s*sauf|\s+ou jusqu|,\s*ou\b|\s+ou,|,?\s+(?:puis|sauf|si|lorsqu\w*|conformement|en cas|dans le respect|afin|a des fins|aux fins|et jusqu|pour (?:tout|toute|assurer|permettre|des besoins|les|le|la|l')|en archiv\w*|dans un environnement|par (?:le|la|l')\s)\b|\s+\(conservation|\s*:\s|\n`)
 	// "Les données X sont conservées" / "Relevés de compte à conserver".
 	reSubjectScope = regexp.MustCompile(`([^;:]{3,160}?)\s+(?:(?:sont|est|seront|sera|peuvent etre|doivent etre|doit etre|peut etre)\s+(?:conserv|archiv|gard|stock|supprim|detrui|efface|mis\w* a disposition|accessibl)\w*|a conserver|conserv\w+ par)`)
-	rePeriodic   = regexp.MustCompile(`\b(tous les|toutes les)\s*$`)
-	reDaily      = regexp.MustCompile(`\bchaque (soir|jour|nuit)\b|\bquotidienne(ment)?\b`)
-	reCondition  = regexp.MustCompile(`(?:plus de|moins de|plus d'|moins d'|age de|agee? de|ages de|depuis plus de|au-dela de|superieure? a|inferieure? a|derniers?|dernieres?)\s*$`)
-	reGenericSub = regexp.MustCompile(`^(?:les |la |le |l')?(?:donnees|elles|ils|informations|celles-ci|ceux-ci|ces donnees|ces informations|donnees personnelles|donnees a caractere personnel|donnees des personnes concernees)$`)
+	rePeriodic     = regexp.MustCompile(`\b(tous les|toutes les)\s*$`)
+	reDaily        = regexp.MustCompile(`\bchaque (soir|jour|nuit)\b|\bquotidienne(ment)?\b`)
+	reCondition    = regexp.MustCompile(`(?:plus de|moins de|plus d'|moins d'|age de|agee? de|ages de|depuis plus de|au-dela de|superieure? a|inferieure? a|derniers?|dernieres?)\s*$`)
+	reGenericSub   = regexp.MustCompile(`^(?:les |la |le |l')?(?:donnees|elles|ils|informations|celles-ci|ceux-ci|ces donnees|ces informations|donnees personnelles|donnees a caractere personnel|donnees des personnes concernees)$`)
 )
 
 // ParseRetention reads the retention texts of a record (one per printed line
@@ -143,6 +143,7 @@ func Periods(text string) []registre.Period {
 	// Byte offsets of the folded string → rune offsets.
 	b2r := byteToRune(fs)
 
+	depth := parenDepths(f)
 	var ds []durMatch
 	for _, m := range reDuration.FindAllStringSubmatchIndex(fs, -1) {
 		start, end := b2r[m[0]], b2r[m[1]]
@@ -168,7 +169,7 @@ func Periods(text string) []registre.Period {
 		}
 		// Asides in parentheses ("(possibilité de re-calculs sur 3 ans)")
 		// are not periods; glosses after a period are skipped later.
-		if insideParens(f, start) && !glossAt(f, start) {
+		if depth[start] > 0 && !glossAt(f, start) {
 			continue
 		}
 		// "jusqu'à 65 ans" after "l'âge légal …" is an age.
@@ -196,8 +197,8 @@ func Periods(text string) []registre.Period {
 				i++
 				continue
 			}
-			// Sum "20 ans + 3 ans".
-			if gap == "+" || gap == "plus" {
+			// Sum "20 ans + 3 ans", "5 ans et 3 mois".
+			if gap == "+" || gap == "plus" || (gap == "et" && unitRank[ds[i+1].unit] < unitRank[d.unit]) {
 				a, u := addDur(d, ds[i+1])
 				d = durMatch{start: d.start, end: ds[i+1].end, amount: a, unit: u}
 				i++
@@ -206,6 +207,10 @@ func Periods(text string) []registre.Period {
 			break
 		}
 		p := registre.Period{Amount: round3(d.amount), Unit: d.unit}
+		// Amounts out of any retention range are typos or other numbers.
+		if p.Amount <= 0 || p.Amount > 100000 {
+			continue
+		}
 		// Whatever precedes the duration in its clause.
 		pre := string(f[segStart:d.start])
 		preSrc := src[segStart:d.start]
@@ -219,7 +224,7 @@ func Periods(text string) []registre.Period {
 		}
 		// After the duration: qualifiers, then a trigger, then a scope.
 		pos := d.end
-		rest := string(f[pos:])
+		rest := string(f[pos:min(len(f), pos+60)])
 		if m := reBetween.FindStringIndex(rest); m != nil {
 			if strings.Contains(rest[:m[1]], "annee en cours") && trigger == "" {
 				trigger = "année en cours"
@@ -257,6 +262,11 @@ func Periods(text string) []registre.Period {
 			k := pos + len([]rune(rest[:strings.Index(rest, ":")+1]))
 			e := clauseEnd(f, src, k, len(f), true)
 			scope = trimTrail(clean(string(src[k:e])))
+			// "2 ans : une année en cours et une année d'historique" glosses
+			// the duration; it names no data.
+			if strings.Contains(fold(scope), "annee en cours") {
+				scope = ""
+			}
 			pos = e
 			// Durations inside this scope belong to it.
 			consumed = e
@@ -575,10 +585,12 @@ func wordAt(f []rune, i int) string {
 	return string(f[i:j])
 }
 
-// insideParens reports whether position i is inside an open parenthesis.
-func insideParens(f []rune, i int) bool {
+// parenDepths gives the parenthesis depth before each rune of f.
+func parenDepths(f []rune) []int {
+	d := make([]int, len(f)+1)
 	depth := 0
-	for _, r := range f[:i] {
+	for i, r := range f {
+		d[i] = depth
 		switch r {
 		case '(':
 			depth++
@@ -588,7 +600,8 @@ func insideParens(f []rune, i int) bool {
 			}
 		}
 	}
-	return depth > 0
+	d[len(f)] = depth
+	return d
 }
 
 // glossAt reports whether the duration at i is a parenthesised gloss that
@@ -642,6 +655,8 @@ func addDur(a, b durMatch) (float64, string) {
 	}
 	return round3(conv(a) + conv(b)), small
 }
+
+var unitRank = map[string]int{"day": 1, "week": 2, "month": 3, "year": 4}
 
 func unitOf(u string) (string, float64) {
 	switch u {
@@ -747,4 +762,3 @@ func byteToRune(s string) []int {
 	m[len(s)] = n
 	return m
 }
-
