@@ -20,9 +20,10 @@ func (e *Engine) recordHits(r *registre.Record) []hit {
 	out = append(out, checkLegalBasis(r)...)
 	out = append(out, e.checkExpiredBasis(r)...)
 	out = append(out, checkSpecialCategories(r)...)
-	out = append(out, checkOutdated(r)...)
+	all := allTexts(r)
+	out = append(out, checkOutdated(r, all)...)
 	out = append(out, checkController(r)...)
-	out = append(out, e.checkTransfers(r)...)
+	out = append(out, e.checkTransfers(r, all)...)
 	return out
 }
 
@@ -30,7 +31,7 @@ func (e *Engine) recordHits(r *registre.Record) []hit {
 func list(field string, vals []string) []fieldText {
 	out := make([]fieldText, 0, len(vals))
 	for i, v := range vals {
-		out = append(out, fieldText{field: field, index: i, text: v})
+		out = append(out, newText(field, i, v))
 	}
 	return out
 }
@@ -39,7 +40,7 @@ func scalar(field string, v *string) []fieldText {
 	if v == nil || *v == "" {
 		return nil
 	}
-	return []fieldText{{field: field, index: -1, text: *v}}
+	return []fieldText{newText(field, -1, *v)}
 }
 
 // allTexts is every text of a record, for detectors that look "anywhere in
@@ -47,7 +48,7 @@ func scalar(field string, v *string) []fieldText {
 func allTexts(r *registre.Record) []fieldText {
 	var out []fieldText
 	if r.Name != "" {
-		out = append(out, fieldText{field: "name", index: -1, text: r.Name})
+		out = append(out, newText("name", -1, r.Name))
 	}
 	out = append(out, scalar("reference", r.Reference)...)
 	out = append(out, list("joint_controllers", r.JointControllers)...)
@@ -56,7 +57,7 @@ func allTexts(r *registre.Record) []fieldText {
 	out = append(out, scalar("legal_basis_text", r.LegalBasisText)...)
 	for i, lb := range r.LegalBases {
 		if lb.Text != "" {
-			out = append(out, fieldText{field: "legal_bases", index: i, text: lb.Text})
+			out = append(out, newText("legal_bases", i, lb.Text))
 		}
 	}
 	out = append(out, list("data_subjects", r.DataSubjects)...)
@@ -75,7 +76,7 @@ func allTexts(r *registre.Record) []fieldText {
 	out = append(out, scalar("objection_exemption", r.ObjectionExemption)...)
 	out = append(out, scalar("regulatory_act", r.RegulatoryAct)...)
 	for i, a := range r.Attachments {
-		out = append(out, fieldText{field: "attachments", index: i, text: a.Label})
+		out = append(out, newText("attachments", i, a.Label))
 	}
 	if r.DPO != nil {
 		out = append(out, scalar("dpo", r.DPO.Name)...)
@@ -224,6 +225,8 @@ func contentless(v string) (bool, bool) {
 	if !pointer {
 		return false, false
 	}
+	// "Code de la santé publique" names a code, not a category.
+	rest = genericProvisionRe.ReplaceAllString(rest, " ")
 	return !concreteRe.MatchString(rest), true
 }
 
@@ -262,7 +265,7 @@ func checkLegalBasis(r *registre.Record) []hit {
 	texts := scalar("legal_basis_text", r.LegalBasisText)
 	for i, lb := range r.LegalBases {
 		if lb.Text != "" {
-			texts = append(texts, fieldText{field: "legal_bases", index: i, text: lb.Text})
+			texts = append(texts, newText("legal_bases", i, lb.Text))
 		}
 	}
 	if _, ok := findFirst(art6TextRe, texts); ok {
@@ -288,12 +291,12 @@ func (e *Engine) checkExpiredBasis(r *registre.Record) []hit {
 	texts := scalar("legal_basis_text", r.LegalBasisText)
 	for i, lb := range r.LegalBases {
 		if lb.Text != "" {
-			texts = append(texts, fieldText{field: "legal_bases", index: i, text: lb.Text})
+			texts = append(texts, newText("legal_bases", i, lb.Text))
 		}
 	}
 	texts = append(texts, scalar("objection_exemption", r.ObjectionExemption)...)
 	for _, t := range texts {
-		f := fold(t.text)
+		f := t.fold()
 		for _, sm := range endedRe.FindAllStringSubmatchIndex(f.s, -1) {
 			day, _ := strconv.Atoi(f.s[sm[2]:sm[3]])
 			mon, ok := monthsFld[f.s[sm[4]:sm[5]]]

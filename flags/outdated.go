@@ -29,13 +29,12 @@ var (
 	renumbering     = time.Date(2019, 6, 1, 0, 0, 0, 0, time.UTC)
 )
 
-func checkOutdated(r *registre.Record) []hit {
+func checkOutdated(r *registre.Record, texts []fieldText) []hit {
 	var out []hit
-	texts := allTexts(r)
 	// OLD-001: legacy CNIL formality, unless the clause is dated after the
 	// GDPR (a 2020 CNIL authorisation for health research is current).
 	for _, t := range texts {
-		f := fold(t.text)
+		f := t.fold()
 		found := false
 		for _, sm := range cnilFormalityRe.FindAllStringSubmatchIndex(f.s, -1) {
 			ev, s, e := f.clause(sm[0], sm[1])
@@ -76,7 +75,7 @@ func checkOutdated(r *registre.Record) []hit {
 	d, _, dated := recordDate(r, false)
 	early := dated && d.Before(renumbering)
 	for _, t := range texts {
-		f := fold(t.text)
+		f := t.fold()
 		sm := loiArticlesRe.FindStringSubmatchIndex(f.s)
 		if sm == nil {
 			continue
@@ -110,7 +109,7 @@ func recentYear(folded string) bool {
 func findCIL(texts []fieldText) (match, bool) {
 	for _, t := range texts {
 		if loc := cilAcronymRe.FindStringIndex(t.text); loc != nil {
-			f := fold(t.text)
+			f := t.fold()
 			// Locate the folded offset of the original match.
 			fs := 0
 			for fs < len(f.off) && f.off[fs] < loc[0] {

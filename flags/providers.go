@@ -98,14 +98,15 @@ func findProviders(ms []matcher, vals []fieldText) []providerHit {
 	var out []providerHit
 	seen := map[string]bool{}
 	for _, v := range vals {
-		f := fold(v.text)
+		f := v.fold()
 		toks, starts, ends := tokenSpans(f.s)
+		compact := strings.Join(toks, "")
 		for _, pm := range ms {
 			p := pm.p
 			if seen[p.Name] {
 				continue
 			}
-			s, e, ok := matchAliases(p, toks, starts, ends)
+			s, e, ok := matchAliases(p, compact, toks, starts, ends)
 			if !ok {
 				for _, re := range pm.exact {
 					if loc := re.FindStringIndex(v.text); loc != nil {
@@ -154,10 +155,13 @@ func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' 
 
 // matchAliases finds an alias as a word sequence, or glued: "aut o mattic"
 // matches the words "aut","o","mattic" and the word "automattic" alike.
-func matchAliases(p Provider, toks []string, starts, ends []int) (int, int, bool) {
+func matchAliases(p Provider, compact string, toks []string, starts, ends []int) (int, int, bool) {
 	for _, a := range p.Aliases {
 		at := strings.Fields(a)
 		glued := strings.Join(at, "")
+		if !strings.Contains(compact, glued) {
+			continue
+		}
 		for i := range toks {
 			// Word sequence.
 			if i+len(at) <= len(toks) {

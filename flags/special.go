@@ -43,7 +43,7 @@ var (
 // declared anonymised.
 func healthItems(vals []fieldText) (named []match, anonymised bool) {
 	for _, v := range vals {
-		f := fold(v.text)
+		f := v.fold()
 		masked := notHealthRe.ReplaceAllStringFunc(f.s, func(s string) string { return strings.Repeat(" ", len(s)) })
 		loc := healthRe.FindStringIndex(masked)
 		if loc == nil {
@@ -65,7 +65,7 @@ func conditionTexts(r *registre.Record) []fieldText {
 	out = append(out, scalar("legal_basis_text", r.LegalBasisText)...)
 	for i, lb := range r.LegalBases {
 		if lb.Text != "" {
-			out = append(out, fieldText{field: "legal_bases", index: i, text: lb.Text})
+			out = append(out, newText("legal_bases", i, lb.Text))
 		}
 	}
 	out = append(out, list("purposes", r.Purposes)...)
@@ -94,7 +94,7 @@ func hasArt9Condition(r *registre.Record) (bool, string) {
 	}
 	generic := ""
 	for _, t := range texts {
-		f := fold(t.text)
+		f := t.fold()
 		if loc := genericProvisionRe.FindStringIndex(f.s); loc != nil {
 			s, e := f.span(loc[0], loc[1])
 			generic = t.text[s:e]

@@ -177,13 +177,28 @@ type fieldText struct {
 	field string
 	index int
 	text  string
+	fo    *folded // computed once: every detector reads the folded text
+}
+
+func newText(field string, index int, text string) fieldText {
+	f := fold(text)
+	return fieldText{field: field, index: index, text: text, fo: &f}
+}
+
+// fold returns the folded value, computing it if the value was built
+// without newText.
+func (v fieldText) fold() folded {
+	if v.fo != nil {
+		return *v.fo
+	}
+	return fold(v.text)
 }
 
 // find runs re over the folded values and returns the first hit per value.
 func find(re *regexp.Regexp, vals []fieldText) []match {
 	var out []match
 	for _, v := range vals {
-		f := fold(v.text)
+		f := v.fold()
 		loc := re.FindStringIndex(f.s)
 		if loc == nil {
 			continue

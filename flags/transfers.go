@@ -141,20 +141,20 @@ func mask(vals []fieldText) []fieldText {
 	out := make([]fieldText, len(vals))
 	for i, v := range vals {
 		out[i] = v
-		f := fold(v.text)
+		f := v.fold()
 		for _, re := range []*regexp.Regexp{psRe, safeHarborRe} {
 			for _, loc := range re.FindAllStringIndex(f.s, -1) {
 				_, s, e := f.clause(loc[0], loc[1])
 				out[i].text = out[i].text[:s] + strings.Repeat(" ", e-s) + out[i].text[e:]
+				out[i].fo = nil
 			}
 		}
 	}
 	return out
 }
 
-func (e *Engine) checkTransfers(r *registre.Record) []hit {
+func (e *Engine) checkTransfers(r *registre.Record, texts []fieldText) []hit {
 	var out []hit
-	texts := allTexts(r)
 
 	// privacy_shield: anywhere in the record, unless the clause says it
 	// was replaced by a valid instrument.
