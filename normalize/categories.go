@@ -40,6 +40,9 @@ func SplitDataCategories(v string) (items, subjects []string) {
 	if len(items) == 0 {
 		items = []string{v}
 	}
+	if len(subjects) > 1 {
+		subjects = dedupe(subjects)
+	}
 	return items, subjects
 }
 
@@ -145,7 +148,7 @@ func subjectOf(prefix string) string {
 	// Skip an introducing "pour les", "concernant les", "données des".
 	for len(words) > 0 {
 		switch words[0] {
-		case "pour", "les", "le", "la", "l", "des", "du", "de", "concernant", "s", "agissant":
+		case "pour", "les", "le", "la", "l", "des", "du", "de", "concernant", "s", "agissant", "autres", "autre", "nouveaux", "nouvel", "anciens", "ancien", "futurs", "certains", "tous", "toutes":
 			words = words[1:]
 			continue
 		}

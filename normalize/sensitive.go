@@ -23,11 +23,11 @@ var reHealth = regexp.MustCompile(`\b(` + strings.Join([]string{
 	`affections? de longue duree`, `\bald\b`, `handicap(e|es|ee|ees)?`, `travailleurs? handicapes?`, `rqth`, `invalidite permanente`,
 	`taux d'(incapacite|invalidite)`, `incapacite permanente`, `sequelles?`, `date de guerison`,
 	`arrets? (de travail|maladie)`, `hospitalisations?`, `hospitalise`, `soins (medicaux|infirmiers|dentaires)`,
-	`donnees relatives aux soins`, `consommation de soins`, `medicaments?`, `ordonnances? medicales?`, `prescriptions?`, `traitements? medica(l|ux)`,
+	`donnees relatives aux soins`, `consommation de soins`, `medicaments?`, `ordonnances? medicales?`, `actes? \(?codes?\)?`, `codification des actes`, `nature des actes`, `traitements? medica(l|ux)`,
 	`plan de traitement`, `contre[ -]indications?`, `vaccin(s|ation|ations)?`, `covid positif`, `depistages?`, `tests? (de vision|de depistage|pcr|antigeniques?)`,
 	`vision`, `dentaires?`, `paracliniques?`, `para cliniques?`, `imagerie`, `echantillons? (de sang|biologiques?)`, `analyses? (biologiques|medicales)`,
 	`grossesse`, `situation liee a la maternite`, `interruption volontaire`, `ivg`, `psycholog(ique|iques|ie)`, `psychiatri(que|e)`,
-	`addictions?`, `fumeur`, `tabagisme`, `grille aggir`, `gir\b`, `dependance`, `difficultes? sociales? et medicales?`,
+	`addictions?`, `grille aggir`, `gir\b`, `dependance`, `difficultes? sociales? et medicales?`,
 	`donnees? genetiques?`, `biometri(que|ques|e)`, `poids`, `taille et poids`, `imc`, `allergies?`, `cim ?10`, `cim\b`,
 }, "|") + `)`)
 
@@ -40,7 +40,7 @@ var reNIR = regexp.MustCompile(`\b(nir|nia|nni|nirpp|numeros? de securite social
 
 // Pointers instead of data: "Suivant décision Cnam", "Celles indiquées dans
 // l'engagement de conformité", "voir l'engagement…".
-var rePointer = regexp.MustCompile(`^(suivant|selon|voir|cf\b|conforme|conformement|celles?|ceux|idem|se reporter|reference|donnees? (definies|prevues|indiquees|listees)|toutes les (informations|donnees)|donnees? a caractere personnel et informations)|\b(decisions? (de la )?(cnam|nationale|cnil)|declaration cnil|engagement de conformite|page \d+ de|figurant dans les systemes|resultant de l'application|acte reglementaire|arrete|decret)\b`)
+var rePointer = regexp.MustCompile(`^(suivant|selon|voir|cf\b|conforme|conformement|celles?|ceux|idem|se reporter|reference|donnees? (definies|prevues|indiquees|listees)|toutes les (informations|donnees|categories)|donnees? a caractere personnel et informations)|\b(decisions? (de la )?(cnam|nationale|cnil)|declaration cnil|engagement de conformite|page \d+ de|figurant dans les systemes|resultant de l'application|acte reglementaire|arrete|decret)\b`)
 
 // Sensitive reads from the data categories whether health data and the NIR
 // are processed. Both are nil when no category is listed or the categories
@@ -61,7 +61,11 @@ func Sensitive(categories, context []string) (health, nir *bool) {
 			nir = registre.Bool(true)
 		}
 	}
-	if health == nil {
+	// The name and purposes only speak when the categories do not: a
+	// register that lists its data has said what it processes ("référencer
+	// les données de santé" in a purpose does not put health data in an
+	// INS lookup that lists none).
+	if health == nil && !concrete {
 		for _, c := range context {
 			if reHealthContext.MatchString(fold(c)) {
 				health = registre.Bool(true)
@@ -92,7 +96,27 @@ func HasHealth(s string) bool {
 			return true
 		}
 	}
+	// "rapports médicaux", "informations médicales": a medical adjective on
+	// data, but not on a service or a person ("service médical", "centre
+	// médical", "personnel médical").
+	for _, m := range reMedical.FindAllStringSubmatchIndex(f, -1) {
+		if !medicalActors[f[m[2]:m[3]]] && !negated(f, m[0]) {
+			return true
+		}
+	}
 	return false
+}
+
+var reMedical = regexp.MustCompile(`\b([a-z]+)\s+medica(?:l|le|ux|les)\b`)
+
+var medicalActors = map[string]bool{
+	"service": true, "services": true, "centre": true, "centres": true, "controle": true, "echelon": true,
+	"personnel": true, "personnels": true, "secretariat": true, "equipe": true, "equipes": true, "corps": true,
+	"cabinet": true, "cabinets": true, "direction": true, "conseil": true, "delegue": true, "medecin": true,
+	"auxiliaire": true, "auxiliaires": true, "transport": true, "transports": true, "etablissement": true,
+	"etablissements": true, "plateau": true, "materiel": true, "dispositif": true, "dispositifs": true,
+	"secret": false, "du": true, "le": true, "la": true, "au": true, "et": true, "acteur": true, "acteurs": true,
+	"professionnel": true, "professionnels": true, "responsable": true, "medico": true, "pole": true, "unite": true,
 }
 
 // HasNIR reports whether a text names the social-security number.
