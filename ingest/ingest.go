@@ -21,6 +21,7 @@ import (
 	"registre"
 	"registre/ingest/docx"
 	"registre/ingest/html"
+	"registre/ingest/ocr"
 	"registre/ingest/office"
 	"registre/ingest/pdf"
 	"registre/ingest/sheet"
@@ -106,6 +107,10 @@ func Read(ctx context.Context, path string, data []byte) (doc *registre.Document
 		}
 	}()
 	doc, err = read(ctx, path, data)
+	if format == registre.FormatPDF {
+		// Pages without a text layer (scans) go through OCR.
+		doc, err = ocr.Complete(ctx, path, data, doc, err)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"registre"
 	"registre/extract"
 	"registre/ingest"
+	"registre/ingest/ocr"
 	"registre/normalize"
 )
 
@@ -99,6 +100,7 @@ func (p *Pipeline) Document(ctx context.Context, doc *registre.Document, res Fil
 	}
 	res.Layout = layout
 	res.Records = normalize.Records(doc, raws)
+	ocr.Mark(doc, res.Records)
 	return res
 }
 

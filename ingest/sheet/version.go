@@ -1,0 +1,6 @@
+package sheet
+
+// Version is this reader's version. Bump it when a change alters the
+// documents it produces: the bulk ledger then re-reads only the files of this
+// format (and keeps every other file as it is).
+const Version = 1
