@@ -238,6 +238,7 @@ func divergences(a, b *registre.Record, ai int) []corpusHit {
 		"other_org":    b.Organisation,
 		"other_name":   b.Name,
 		"other_source": sourceLabel(b),
+		"this_source":  sourceLabel(a),
 	}
 	da, db := maxDays(a), maxDays(b)
 	if da > 0 && db > 0 && math.Abs(da-db) > 0.1*math.Max(da, db) {
