@@ -88,6 +88,9 @@ var (
 // ErrUnknownField is returned for a field path the record does not have.
 var ErrUnknownField = errors.New("unknown field")
 
+// ErrBadValue is returned for a value that does not fit its field.
+var ErrBadValue = errors.New("invalid value")
+
 // Store is the overlay store, a bbolt file in the data dir.
 type Store struct {
 	db  *bolt.DB

@@ -85,7 +85,7 @@ func Set(rec registre.Record, path string, value json.RawMessage) (registre.Reco
 	d := json.NewDecoder(bytes.NewReader(value))
 	d.UseNumber()
 	if err := d.Decode(&v); err != nil {
-		return rec, fmt.Errorf("value for %s: %w", path, err)
+		return rec, fmt.Errorf("%w for %s: %v", ErrBadValue, path, err)
 	}
 	parts := strings.Split(path, ".")
 	obj := m
@@ -107,7 +107,7 @@ func Set(rec registre.Record, path string, value json.RawMessage) (registre.Reco
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&out); err != nil {
-		return rec, fmt.Errorf("value for %s does not fit the field: %w", path, err)
+		return rec, fmt.Errorf("%w: value for %s does not fit the field: %v", ErrBadValue, path, err)
 	}
 	return out, nil
 }

@@ -1,7 +1,9 @@
 package main
 
-import "registre/pipeline"
+import (
+	"registre/flags"
+	"registre/pipeline"
+)
 
-// defaultChecker returns the flag engine (nil until the flags package is
-// wired).
-func defaultChecker() pipeline.Checker { return nil }
+// defaultChecker returns the flag engine every command uses.
+func defaultChecker() pipeline.Checker { return flags.New() }
