@@ -79,10 +79,16 @@ func Date(s string) (string, bool) {
 				y += 1900
 			}
 		}
-		if iso := ymd(y, mo, d); iso != "" {
-			consider(m[0], iso)
+		iso := ymd(y, mo, d)
+		if iso == "" {
+			// "32/13/2014" is a malformed date, not a year.
+			if best == nil {
+				return "", false
+			}
 			break
 		}
+		consider(m[0], iso)
+		break
 	}
 	for _, m := range reISO.FindAllStringSubmatchIndex(f, -1) {
 		y, _ := strconv.Atoi(f[m[2]:m[3]])

@@ -40,7 +40,15 @@ func RightsContact(s string) (contact string, whole bool) {
 		rest := f[i+len(intro):]
 		if m := reContactPhrase.FindStringIndex(rest); m != nil && m[0] < 12 {
 			start := i + len(intro) + m[0]
-			end := i + len(intro) + m[1]
+			// The contact runs to the end of the sentence ("directeur de la
+			// caisse de rattachement en contactant le DPO de la caisse").
+			end := len(f)
+			if k := strings.IndexAny(f[start:], ".;\n"); k >= 0 {
+				end = start + k
+			}
+			if end-start > 160 {
+				end = i + len(intro) + m[1]
+			}
 			return strings.TrimSpace(sliceFolded(s, f, start, end)), false
 		}
 	}

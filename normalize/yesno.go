@@ -96,9 +96,12 @@ func ParseTransfers(texts ...string) registre.Transfers {
 }
 
 var (
-	reNoTransfer = regexp.MustCompile(`\b(aucun|pas de|ne (?:sont|seront|fait|font)? ?(?:pas|jamais|l'objet d'aucun)|n'est|sans)\b[^.]{0,80}\b(transfer|transmis|envoy|communiqu|heberg)[^.]{0,80}\b(hors|en dehors|exterieur|pays tiers|hors de l'union|hors ue)`)
-	reInsideEU   = regexp.MustCompile(`\b(heberg\w*|stock\w*|conserv\w*|situ\w*)\b[^.]{0,60}\b(en france|dans l'union europeenne|au sein de l'union|dans l'ue|en europe|dans l'eee)\b`)
-	reOutside    = regexp.MustCompile(`\b(hors (de l')?(ue|union europeenne|eee|europe)|en dehors de l'(union europeenne|ue|eee)|pays tiers|etats-unis|usa|royaume-uni|inde|maroc|tunisie|chine|canada|suisse|israel|japon|coree|bresil|australie|singapour|philippines|madagascar|maurice|senegal|privacy shield|safe harbor|cloud act)\b`)
+	reNoTransfer   = regexp.MustCompile(`\b(aucun|pas de|ne (?:sont|seront|fait|font)? ?(?:pas|jamais|l'objet d'aucun)|n'est|sans)\b[^.]{0,80}\b(transfer|transmis|envoy|communiqu|heberg)[^.]{0,80}\b(hors|en dehors|exterieur|pays tiers|hors de l'union|hors ue)`)
+	reNegWord      = regexp.MustCompile(`\b(aucun|aucune|pas|jamais|ne|n'|sans)\b`)
+	reTransferWord = regexp.MustCompile(`(transf[ea]r|transmi|envo[iy]|communiqu|heberg|export|sort)`)
+	reOutsideWord  = regexp.MustCompile(`\b(hors|en dehors|exterieur|pays tiers|etranger)\b`)
+	reInsideEU     = regexp.MustCompile(`\b(heberg\w*|stock\w*|conserv\w*|situ\w*)\b[^.]{0,60}\b(en france|dans l'union europeenne|au sein de l'union|dans l'ue|en europe|dans l'eee)\b`)
+	reOutside      = regexp.MustCompile(`\b(hors (de l')?(ue|union europeenne|eee|europe)|en dehors de l'(union europeenne|ue|eee)|pays tiers|etats-unis|usa|royaume-uni|inde|maroc|tunisie|chine|canada|suisse|israel|japon|coree|bresil|australie|singapour|philippines|madagascar|maurice|senegal|privacy shield|safe harbor|cloud act)\b`)
 )
 
 // outsideEU guesses from free text whether data leave the EU: false when it
@@ -106,6 +109,13 @@ var (
 // when it names a third country or a transfer instrument, nil otherwise.
 func outsideEU(s string) *bool {
 	f := fold(s)
+	// "Nous ne transférons aucune donnée en dehors de l'UE": a negation, a
+	// transfer word and a place outside the EU in one sentence.
+	for _, sent := range strings.FieldsFunc(f, func(r rune) bool { return r == '.' || r == ';' || r == '\n' }) {
+		if reNegWord.MatchString(sent) && reTransferWord.MatchString(sent) && reOutsideWord.MatchString(sent) {
+			return registre.Bool(false)
+		}
+	}
 	if reNoTransfer.MatchString(f) {
 		return registre.Bool(false)
 	}
