@@ -1,11 +1,15 @@
 package extract
 
-import "registre/extract/cramif"
+import (
+	"registre/extract/cramif"
+	"registre/extract/decision"
+)
 
 // defaultParsers lists every layout parser, most specific first. Add a
 // parser here when its sub-package lands.
 func defaultParsers() []Parser {
 	return []Parser{
 		cramif.Parser{},
+		decision.Parser{},
 	}
 }
