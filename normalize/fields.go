@@ -171,7 +171,9 @@ func (n *normalizer) lists() {
 
 func (n *normalizer) sensitive() {
 	r := n.rec
-	cats := n.listTexts(registre.FieldDataCategories)
+	// The split items: a Cramif value "Base AGATA : décision Cnam ;
+	// Identification de l'assuré : …" is a pointer then a real list.
+	cats := r.DataCategories
 	context := append(n.texts(registre.FieldName), n.texts(registre.FieldPurposes)...)
 	health, nir := Sensitive(cats, context)
 	if len(n.raw.Fields[registre.FieldDataCategories]) > 0 {

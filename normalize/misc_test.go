@@ -118,7 +118,14 @@ func TestNames(t *testing.T) {
 		{"/", nil},
 		{"oui", nil},
 		{"oui : IBBL (prestataire)", []string{"IBBL (prestataire)"}},
-		{"Cnam, autres organismes (CPAM)", []string{"Cnam, autres organismes (CPAM)"}},
+		{"Cnam, autres organismes (CPAM)", []string{"Cnam", "autres organismes (CPAM)"}},
+		{"prestataire OVEA", []string{"OVEA"}},
+		{"le prestataire ODYSSEY SERVICES. Envoi de SMS pour rappel d'évènement", []string{"ODYSSEY SERVICES"}},
+		{"Aut O’ Mattic Ltd. Hébergement du site Web", []string{"Aut O’ Mattic Ltd."}},
+		{"DOCTOLIB et APSM. Gestion de l'agenda et de la base de données des rendez-vous", []string{"DOCTOLIB", "APSM"}},
+		{"Caisse Des Dépôts et Consignations", []string{"Caisse Des Dépôts et Consignations"}},
+		{"Oui : Cnam", []string{"Cnam"}},
+		{"CNAM", []string{"CNAM"}},
 		{"Service Médical", []string{"Service Médical"}},
 	}
 	for _, c := range cases {

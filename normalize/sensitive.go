@@ -39,8 +39,14 @@ var reNegated = regexp.MustCompile(`\b(ne|n')\s*(doi\w*|peu\w*|comport\w*|contie
 var reNIR = regexp.MustCompile(`\b(nir|nia|nni|nirpp|numeros? de securite sociale|n° de securite sociale|n°de securite sociale|no de securite sociale|numeros? de ss|n° ss|numeros? d'inscription au repertoire|numeros? d'immatriculation|immatriculation (de l'assure|au repertoire|a la securite sociale)|identifiant national de sante|\bins\b(?: qualifie)?|matricule ins)\b`)
 
 // Pointers instead of data: "Suivant décision Cnam", "Celles indiquées dans
-// l'engagement de conformité", "voir l'engagement…".
-var rePointer = regexp.MustCompile(`^(suivant|selon|voir|cf\b|conforme|conformement|celles?|ceux|idem|se reporter|reference|donnees? (definies|prevues|indiquees|listees)|toutes les (informations|donnees|categories)|donnees? a caractere personnel et informations)|\b(decisions? (de la )?(cnam|nationale|cnil)|declaration cnil|engagement de conformite|page \d+ de|figurant dans les systemes|resultant de l'application|acte reglementaire|arrete|decret)\b`)
+// l'engagement de conformité", "voir l'engagement…", "Toutes les catégories
+// de données peuvent être potentiellement utilisées…". Anchored forms count
+// wherever they are; the others only in a short item, since a real list may
+// also cite a decree.
+var (
+	rePointerStart = regexp.MustCompile(`^(suivant|selon|voir|cf\b|conforme|conformement|celles?|ceux|idem|se reporter|donnees? (definies|prevues|indiquees|listees)|donnees? a caractere personnel et informations|toutes les (informations|donnees|categories)\b[^.]*\b(figurant|indiquee|prevue|definie|visee|mentionnee|potentiellement|engagement|resultant))`)
+	rePointerAny   = regexp.MustCompile(`\b(decisions? (de la )?(cnam|nationale|cnil)|declaration cnil|engagement de conformite|page \d+ de|figurant dans les systemes|resultant de l'application|acte reglementaire)\b`)
+)
 
 // Sensitive reads from the data categories whether health data and the NIR
 // are processed. Both are nil when no category is listed or the categories
@@ -146,5 +152,8 @@ func isPointer(s string) bool {
 		s = clean(s[len(m[0]):])
 	}
 	f := strings.TrimLeft(fold(s), "> ")
-	return rePointer.MatchString(f)
+	if rePointerStart.MatchString(f) {
+		return true
+	}
+	return len(strings.Fields(f)) <= 15 && rePointerAny.MatchString(f)
 }

@@ -49,9 +49,12 @@ func skipRunes(s string, n int) string {
 	return ""
 }
 
-// Names reads the names a yes/no list field gives: "non" → none, "oui : X,
-// Y" → ["X, Y"], a bare name ("Cnam", "Service Médical") → [that name]. A
-// bare "oui" names nobody.
+// Names reads the names a yes/no list field (joint controllers,
+// processors) gives: "non" → none, "oui : IBBL (prestataire…)" → ["IBBL
+// (prestataire…)"], "Cnam, autres organismes (CPAM)" → two names,
+// "DOCTOLIB et APSM. Gestion de l'agenda…" → ["DOCTOLIB", "APSM"], "le
+// prestataire ODYSSEY SERVICES. Envoi de SMS…" → ["ODYSSEY SERVICES"]. The
+// description after the names is dropped; a bare "oui" names nobody.
 func Names(s string) []string {
 	s = clean(s)
 	if s == "" || isPlaceholder(s) {
@@ -60,13 +63,123 @@ func Names(s string) []string {
 	b, details := YesNo(s)
 	switch {
 	case b == nil:
-		return []string{s}
+		details = s
 	case !*b:
 		return []string{}
 	case details == "":
 		return []string{}
 	}
-	return []string{details}
+	details = cutDescription(details)
+	details = stripRole(details)
+	out := []string{}
+	for _, part := range splitNames(details) {
+		part = stripRole(strings.TrimSpace(part))
+		if !endsWithAbbrev(part) {
+			part = strings.TrimRight(part, ".")
+		}
+		if part = clean(part); part != "" && !isNone(part) {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// cutDescription drops what follows the names: a new sentence after ". ".
+func cutDescription(s string) string {
+	depth := 0
+	for i, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			if depth > 0 {
+				depth--
+			}
+		case '.':
+			if depth == 0 && i+2 < len(s) && s[i+1] == ' ' {
+				next := []rune(s[i+2:])[0]
+				if isUpper(next) {
+					return clean(s[:i+1])
+				}
+			}
+		}
+	}
+	return s
+}
+
+var rolePrefixes = []string{"le prestataire ", "la prestataire ", "les prestataires ", "prestataire ", "prestataires ", "la societe ", "societe ", "le sous-traitant ", "sous-traitant ", "l'editeur ", "editeur "}
+
+func stripRole(s string) string {
+	f := fold(s)
+	for _, p := range rolePrefixes {
+		if strings.HasPrefix(f, p) && len(f) > len(p) {
+			return clean(string([]rune(s)[len([]rune(p)):]))
+		}
+	}
+	return s
+}
+
+// splitNames splits a list of names on commas, semicolons and slashes
+// outside parentheses, and on " et " between names written in capitals
+// ("DOCTOLIB et APSM", not "Caisse des Dépôts et Consignations").
+func splitNames(s string) []string {
+	var parts []string
+	depth, start := 0, 0
+	rs := []rune(s)
+	for i, r := range rs {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			if depth > 0 {
+				depth--
+			}
+		case ',', ';':
+			if depth == 0 {
+				parts = append(parts, string(rs[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, string(rs[start:]))
+	var out []string
+	for _, p := range parts {
+		sub := strings.Split(p, " et ")
+		if len(sub) > 1 {
+			all := true
+			for _, x := range sub {
+				if !hasCapsToken(x) {
+					all = false
+				}
+			}
+			if all {
+				out = append(out, sub...)
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func hasCapsToken(s string) bool {
+	for _, w := range strings.Fields(s) {
+		w = strings.Trim(w, ".,;:()")
+		if len([]rune(w)) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+			return true
+		}
+	}
+	return false
+}
+
+func endsWithAbbrev(s string) bool {
+	f := fold(s)
+	for _, a := range []string{" ltd.", " inc.", " corp.", " co.", " cie.", " s.a.", " sas.", " plc."} {
+		if strings.HasSuffix(f, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // ParseTransfers reads the transfer answers: the text stays verbatim
