@@ -1,15 +1,19 @@
 package extract
 
 import (
+	"registre/extract/cnam"
 	"registre/extract/cramif"
 	"registre/extract/decision"
+	"registre/extract/form"
 )
 
 // defaultParsers lists every layout parser, most specific first. Add a
 // parser here when its sub-package lands.
 func defaultParsers() []Parser {
 	return []Parser{
+		cnam.Parser{},
 		cramif.Parser{},
 		decision.Parser{},
+		form.Parser{},
 	}
 }
