@@ -75,6 +75,7 @@ func allTexts(r *registre.Record) []fieldText {
 	out = append(out, scalar("rights.contact", r.Rights.Contact)...)
 	out = append(out, scalar("objection_exemption", r.ObjectionExemption)...)
 	out = append(out, scalar("regulatory_act", r.RegulatoryAct)...)
+	out = append(out, list("lineage", r.Lineage)...)
 	for i, a := range r.Attachments {
 		out = append(out, newText("attachments", i, a.Label))
 	}

@@ -360,10 +360,21 @@ func TestHealthRules(t *testing.T) {
 			health("Données de santé")(r)
 			r.LegalBases = append(r.LegalBases, registre.LegalBasis{Code: "9-2-b"})
 		}, "ART9-001", false},
-		ruleCase{"normalize said no health", func(r *registre.Record) {
-			health("Données relatives à la santé")(r)
+		ruleCase{"normalize said no health, data say health", func(r *registre.Record) {
+			health("à la santé (remboursement des soins)")(r)
 			r.Sensitive.Health = registre.Bool(false)
+		}, "ART9-001", true},
+		ruleCase{"loi 78-17 alone is generic", func(r *registre.Record) {
+			health("Données relatives à la santé")(r)
+			r.LegalBasisText = registre.Str("Vu la Loi n° 78-17 du 6 janvier 1978 relative à l'informatique, aux fichiers et aux libertés")
+		}, "ART9-001", true},
+		ruleCase{"an article of loi 78-17 is specific", func(r *registre.Record) {
+			health("Données relatives à la santé")(r)
+			r.LegalBasisText = registre.Str("article 65 de la loi n° 78-17 modifiée")
 		}, "ART9-001", false},
+		ruleCase{"CIL decision in lineage", func(r *registre.Record) {
+			r.Lineage = []string{"la décision CIL 12-16 relative au dossier extranet en date du 29 octobre 2012"}
+		}, "OLD-002", true},
 		ruleCase{"normalize said health, term in purposes", func(r *registre.Record) {
 			r.Sensitive.Health = registre.Bool(true)
 			r.Purposes = []string{"Effectuer les examens de vision des salariés"}

@@ -35,7 +35,8 @@ var (
 	// numbered loi, décret, ordonnance or délibération.
 	provisionRe = regexp.MustCompile(`\b[lrd]\.?\s?-?\s?\d{1,4}(?:[-.]\d{1,4}){1,3}\b|\barticles?\s+[lrd]\.?\s?-?\s?\d{1,4}\b|\b(?:loi|decret|ordonnance|deliberation|arrete)s?\b[^.;\n]{0,40}?(?:n\s?°|no|numero)?\s?\d{2,4}[- ]\d{1,5}\b|\barticle\s+\d+\w*\s+(?:de la |du )?(?:loi|lfss|decret|ordonnance)\b`)
 	// genericProvisionRe: mentions that do not count, quoted in the message.
-	genericProvisionRe = regexp.MustCompile(`\b(?:code de (?:la )?securite sociale|code de (?:la )?sante publique?|code du travail|code rural[^.;,]*|loi informatique et libertes|reglementation en vigueur|dispositions legales|textes? en vigueur)\b`)
+	loi7817Re          = regexp.MustCompile(`\b78-17\b|\bdu 6 janvier 1978\b`)
+	genericProvisionRe = regexp.MustCompile(`\b(?:loi (?:n\s?° ?)?78-17|code de (?:la )?securite sociale|code de (?:la )?sante publique?|code du travail|code rural[^.;,]*|loi informatique et libertes|reglementation en vigueur|dispositions legales|textes? en vigueur)\b`)
 )
 
 // healthItems returns, for the given values, those that name health data
@@ -73,6 +74,7 @@ func conditionTexts(r *registre.Record) []fieldText {
 	out = append(out, list("data_categories", r.DataCategories)...)
 	out = append(out, scalar("objection_exemption", r.ObjectionExemption)...)
 	out = append(out, scalar("regulatory_act", r.RegulatoryAct)...)
+	out = append(out, list("lineage", r.Lineage)...)
 	return out
 }
 
@@ -89,8 +91,13 @@ func hasArt9Condition(r *registre.Record) (bool, string) {
 	if _, ok := findFirst(art9ExceptionRe, texts); ok {
 		return true, ""
 	}
-	if _, ok := findFirst(provisionRe, texts); ok {
-		return true, ""
+	for _, t := range texts {
+		// Loi 78-17 as a whole is the general data-protection law, no more
+		// specific than the GDPR itself: only one of its articles counts.
+		f := loi7817Re.ReplaceAllStringFunc(t.fold().s, func(s string) string { return strings.Repeat(" ", len(s)) })
+		if provisionRe.MatchString(f) {
+			return true, ""
+		}
 	}
 	generic := ""
 	for _, t := range texts {
@@ -105,10 +112,8 @@ func hasArt9Condition(r *registre.Record) (bool, string) {
 }
 
 func checkSpecialCategories(r *registre.Record) []hit {
-	if r.Sensitive.Health != nil && !*r.Sensitive.Health && len(r.Sensitive.Other) == 0 {
-		// normalize said "no health data"; still look for the other kinds.
-		return checkOtherArt9(r)
-	}
+	// A "no" from normalize does not silence the detector: data categories
+	// that name health data are health data whatever a summary field says.
 	data := list("data_categories", r.DataCategories)
 	named, anonymised := healthItems(data)
 	if len(named) == 0 && !anonymised && r.Sensitive.Health != nil && *r.Sensitive.Health {
