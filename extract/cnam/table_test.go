@@ -202,6 +202,23 @@ func TestTableLayouts(t *testing.T) {
 			want:   []string{"fiche-45: joint_controllers=Ministère de la Santé (DNS); sub_purposes=Rechercher l'INS"},
 		},
 		{
+			name: "a fiche that lost its banner takes its number from the summary page",
+			build: func() *registre.Document {
+				p := newDoc().next().add(registre.BlockHeading, "06", 56.8, 100, true, false).
+					add(registre.BlockListItem, "Fiche 39 – Conventionnement", 92, 170, false, false).
+					add(registre.BlockListItem, "Fiche 41 – Évaluer la satisfaction des professionnels", 92, 181, false, false)
+				p.fullFiche(39, "Conventionnement")
+				p.title("Évaluer la satisfaction des professionnels", 590).
+					labels("Sous-finalités", "Fondements juridiques", 610).left("Connaître les attentes", 625)
+				return p.b.Doc()
+			},
+			fields: []registre.Field{registre.FieldName, registre.FieldSubPurposes},
+			want: []string{
+				"fiche-39: name=Conventionnement; sub_purposes=Sous-finalité 39",
+				"fiche-41: name=Évaluer la satisfaction des professionnels; sub_purposes=Connaître les attentes",
+			},
+		},
+		{
 			name: "summary pages end a fiche and open none",
 			build: func() *registre.Document {
 				p := newDoc().fullFiche(9, "Neuf")

@@ -243,3 +243,18 @@ func TestInfoText(t *testing.T) {
 		}
 	}
 }
+
+func TestGarbled(t *testing.T) {
+	clean := buildLines(word("Gérer les immatriculations et les affiliations", 10, 10, 10))
+	if garbled(clean) {
+		t.Error("French text seen as garbage")
+	}
+	junk := buildLines(word(strings.Repeat("\ufffd\ue001x", 12), 10, 10, 10))
+	if !garbled(junk) {
+		t.Error("replacement and private-use characters not seen as garbage")
+	}
+	bullets := buildLines(concat(word("\uf0b7", 10, 10, 10), word("Texte de la liste à puces", 30, 10, 10)))
+	if garbled(bullets) {
+		t.Error("a Symbol-font bullet is not garbage")
+	}
+}
