@@ -242,6 +242,9 @@ func stem(w string) string {
 // paragraphs the model must copy exactly.
 const maxFuzzyTokens = 400
 
+// maxFuzzyWork caps the dynamic-programme cells one fuzzy search may fill.
+const maxFuzzyWork = 4_000_000
+
 func (a *Aligner) fuzzy(fv string, lo, hi int) (Match, bool) {
 	vt := tokenize(fv)
 	m := len(vt)
@@ -258,11 +261,17 @@ func (a *Aligner) fuzzy(fv string, lo, hi int) (Match, bool) {
 	found := false
 	prev := make([]int, width+1)
 	cur := make([]int, width+1)
+	work := 0
 	for i, t := range a.tokens {
 		if !heads[t.text] {
 			continue
 		}
 		w := a.tokens[i:min(len(a.tokens), i+width)]
+		// Bound the work on repetitive sources (a table of identical
+		// cells): past the budget the value counts as not found.
+		if work += m * len(w); work > maxFuzzyWork {
+			break
+		}
 		lcs, last := lcsTokens(vt, w, prev, cur)
 		if last < 0 {
 			continue
