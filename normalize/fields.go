@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"regexp"
 	"strings"
 
 	"registre"
@@ -83,13 +84,15 @@ func (n *normalizer) scalars() {
 	}
 	if len(texts) > 0 {
 		joined := joinLines(texts)
+		// Only a value that is a contact and nothing else moves to
+		// rights.contact; prose keeps its contact inside rights.text (the
+		// contract compares rights.contact, else rights.text, with the
+		// whole statement).
 		if r.Rights.Contact == nil {
-			if c, whole := RightsContact(joined); c != "" {
+			if c, whole := RightsContact(joined); c != "" && whole {
 				r.Rights.Contact = registre.Str(c)
-				n.derive("rights.contact", registre.FieldRights, "contact repéré dans le texte des droits")
-				if whole {
-					joined = ""
-				}
+				n.prov("rights.contact", registre.FieldRights)
+				joined = ""
 			}
 		}
 		if joined != "" {
@@ -115,15 +118,25 @@ func (n *normalizer) lists() {
 	set(&r.PersonsWithAccess, "persons_with_access", registre.FieldPersonsWithAccess)
 	set(&r.SecurityMeasures, "security_measures", registre.FieldSecurity)
 	set(&r.Lineage, "lineage", registre.FieldLineage)
-	set(&r.Recipients.Internal, "recipients.internal", registre.FieldRecipientsInternal)
-	set(&r.Recipients.External, "recipients.external", registre.FieldRecipientsExternal)
+	// Recipients stated as none ("Aucune donnée traitée n'est communiquée à
+	// des tiers") are an empty list, not a recipient.
+	setRecipients := func(dst *[]string, path string, f registre.Field) {
+		if len(n.raw.Fields[f]) == 0 {
+			return
+		}
+		for _, t := range n.listTexts(f) {
+			if !NoRecipients(t) {
+				*dst = append(*dst, t)
+			}
+		}
+		n.prov(path, f)
+	}
+	setRecipients(&r.Recipients.Internal, "recipients.internal", registre.FieldRecipientsInternal)
+	setRecipients(&r.Recipients.External, "recipients.external", registre.FieldRecipientsExternal)
 	// Recipients not said to be internal or external are third parties:
 	// that is what "Destinataires des données" means next to "Personnes
 	// accédant aux données".
-	if len(n.raw.Fields[registre.FieldRecipients]) > 0 {
-		r.Recipients.External = append(r.Recipients.External, n.listTexts(registre.FieldRecipients)...)
-		n.prov("recipients", registre.FieldRecipients)
-	}
+	setRecipients(&r.Recipients.External, "recipients", registre.FieldRecipients)
 
 	// Joint controllers and processors answer yes/no: "oui : X" → X.
 	for _, f := range []struct {
@@ -135,6 +148,9 @@ func (n *normalizer) lists() {
 			continue
 		}
 		for _, t := range n.texts(f.f) {
+			if NoRecipients(t) {
+				continue
+			}
 			*f.dst = append(*f.dst, Names(t)...)
 		}
 		n.prov(f.path, f.f)
@@ -216,6 +232,19 @@ func (n *normalizer) name() {
 	}
 	r.Provenance["name"] = registre.Provenance{Locator: n.raw.Locator, Method: registre.MethodRule, Confidence: 0.3,
 		Derived: "la source ne donne ni nom ni finalité"}
+}
+
+var reNoRecipients = regexp.MustCompile(`^(?:aucune?|pas d[e']|nul(?:le)?|les donnees[^.]{0,60}\bne sont (?:pas|jamais)|il n'y a (?:pas|aucun))\b[^.]{0,120}?\b(?:communiqu|transmis|transfer|destinataire|tiers|partag|diffus|sous-trait|prestataire)`)
+
+// NoRecipients reports whether a value declares that there is none:
+// "Aucune donnée traitée n'est communiquée à des tiers", "Les données
+// traitées ne sont pas communiquées à des tiers.", "Pas de destinataires
+// externes", "Aucun sous-traitant", and the bare "non", "néant", "N/A".
+func NoRecipients(s string) bool {
+	if isNone(s) {
+		return true
+	}
+	return reNoRecipients.MatchString(fold(clean(s)))
 }
 
 // NameFromPurpose makes a record name from a purpose sentence: its first

@@ -312,3 +312,25 @@ func TestAttachmentOf(t *testing.T) {
 		}
 	}
 }
+
+func TestNoRecipients(t *testing.T) {
+	for _, s := range []string{
+		"Aucune donnée traitée n'est communiquée à des tiers", "Aucune donnée traitée n'est communiquée à des tiers.",
+		"Aucune donnée personnelle traitée n'est communiquée à des tiers.", "Les données traitées ne sont pas communiquées à des tiers.",
+		"Pas de destinataires externes", "Aucune donnée n'est transmise à des tiers", "N/A", "non", "néant",
+		"Aucune donnée traitée n'est communiquée à des tiers autres que ceux accédant aux données comme défini ci-dessous.",
+		"Aucun sous-traitant", "pas de sous-traitance", "AUCUNE DONNEE N'EST COMMUNIQUEE A DES TIERS",
+	} {
+		if !NoRecipients(s) {
+			t.Errorf("NoRecipients(%q) = false", s)
+		}
+	}
+	for _, s := range []string{
+		"Les bénéficiaires eux-mêmes", "Tout agent de l'Assurance Maladie strictement habilité",
+		"Les autorités publiques sont destinataires des données statistiques agrégées et anonymisées.", "Cnam",
+	} {
+		if NoRecipients(s) {
+			t.Errorf("NoRecipients(%q) = true", s)
+		}
+	}
+}
