@@ -54,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runExtract(ctx, rest, stdout, stderr)
 	case "dump":
 		return runDump(ctx, rest, stdout, stderr)
+	case "ingest":
+		return runIngest(ctx, rest, stdout, stderr)
 	case "eval":
 		return runEval(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
