@@ -200,8 +200,11 @@ func gutter(byPage map[int][]box) float64 {
 	return at
 }
 
+// isLabel: a block whose whole text is a table label. Labels are bold in
+// the register, but a document read by the fallback reader has no styles,
+// and a whole block that is a label is one anyway.
 func isLabel(bx box) bool {
-	if !bx.b.Bold || bx.b.Kind == registre.BlockListItem || bx.b.Kind == registre.BlockHeading {
+	if bx.b.Kind == registre.BlockListItem || bx.b.Kind == registre.BlockHeading {
 		return false
 	}
 	_, ok := tableField(bx.b.Text)
@@ -240,11 +243,14 @@ func headerRows(bs []box, boundary float64) []row {
 		}
 		r := row{y: bx.y}
 		for _, o := range bs {
-			if math.Abs(o.y-bx.y) >= 3 || !o.b.Bold || o.b.Kind == registre.BlockListItem || o.b.Kind == registre.BlockHeading {
+			if math.Abs(o.y-bx.y) >= 3 || o.b.Kind == registre.BlockListItem || o.b.Kind == registre.BlockHeading {
 				continue
 			}
 			col := colOf(o, boundary)
 			f, ok := tableField(o.b.Text)
+			if !ok && !o.b.Bold {
+				continue
+			}
 			if r.cells[col] == nil {
 				r.cells[col] = &header{bx: o, field: f, known: ok}
 			}
@@ -290,6 +296,7 @@ func (Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre.R
 	}
 	toc := tableOfContents(byPage)
 	margin := leftMargin(byPage)
+	styled := hasStyles(byPage)
 
 	var out []*fiche
 	var cur *fiche
@@ -362,6 +369,11 @@ func (Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre.R
 			default:
 				cont = append(cont, bx)
 			}
+		}
+		if !styled && len(title) == 0 && len(lines) > 0 && banner != nil {
+			// Without styles (fallback reader) the title is the first
+			// line under the banner.
+			title, lines = lines[:1], lines[1:]
 		}
 		if startsHere {
 			open(bannerNo, 1)
@@ -452,6 +464,21 @@ func leftMargin(byPage map[int][]box) float64 {
 		return 0
 	}
 	return m
+}
+
+// hasStyles reports whether any run is bold or italic: documents read by
+// the fallback reader (pdftotext) have none.
+func hasStyles(byPage map[int][]box) bool {
+	for _, bs := range byPage {
+		for _, bx := range bs {
+			for _, r := range bx.b.Runs {
+				if r.Bold || r.Italic {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // isSectionPage: a page with headings or table-of-contents entries and no

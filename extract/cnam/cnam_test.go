@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"sort"
 	"strings"
 	"sync"
@@ -234,5 +235,50 @@ func TestDetectOtherLayouts(t *testing.T) {
 	}
 	if s := (Parser{}).Detect(nil); s != 0 {
 		t.Errorf("Detect(nil) = %.2f", s)
+	}
+}
+
+// When ledongthuc cannot open the file, the PDF reader falls back to
+// pdftotext: no styles, positions on a character grid. The fiches still come
+// out, one per fiche, numbered from their banners.
+func TestExtractCnamFallbackReader(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("poppler-utils not installed")
+	}
+	data, err := os.ReadFile("../../fixtures/pdf/cnam-registre.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Point startxref nowhere: ledongthuc refuses the file, poppler
+	// rebuilds the cross-reference table.
+	i := strings.LastIndex(string(data), "startxref")
+	broken := append(append([]byte(nil), data[:i]...), "startxref\n999999999\n%%EOF\n"...)
+	doc, err := pdf.Read(t.Context(), "cnam-broken.pdf", broken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Warnings) == 0 || !strings.Contains(doc.Warnings[0], "pdftotext") {
+		t.Fatalf("not read by the fallback: warnings %v", doc.Warnings)
+	}
+	recs := extract(t, doc)
+	var numbers []int
+	for _, r := range recs {
+		var n int
+		fmt.Sscanf(r.Key, "fiche-%d", &n)
+		numbers = append(numbers, n)
+	}
+	sort.Ints(numbers)
+	if fmt.Sprint(numbers) != fmt.Sprint(goldFiches) {
+		t.Errorf("fiche numbers\n got %v\nwant %v", numbers, goldFiches)
+	}
+	for _, r := range recs {
+		if r.Key == "fiche-1" {
+			if n, _ := r.First(registre.FieldName); n.Text != "Gérer les immatriculations et les affiliations" {
+				t.Errorf("fiche 1 name %q", n.Text)
+			}
+			if v, _ := r.First(registre.FieldRetention); v.Text != "3 ans après la fin de validité des droits" {
+				t.Errorf("fiche 1 retention %q", v.Text)
+			}
+		}
 	}
 }
