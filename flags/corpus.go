@@ -124,9 +124,9 @@ func dedupSorted(s []string) []string {
 
 // --- Cross-register divergence ----------------------------------------------
 
-// minSimilarity is the TF-IDF cosine (name and purposes) above which two
+// minSimilarity is the TF-IDF cosine (name twice, purposes) above which two
 // records of different bodies are taken as the same national processing.
-const minSimilarity = 0.45
+const minSimilarity = 0.2
 
 type vec map[string]float64
 
@@ -134,6 +134,22 @@ type vec map[string]float64
 // other organisation's register (mutual best match above minSimilarity) and
 // compares retention and legal bases.
 func crossRegister(recs []registre.Record) []corpusHit {
+	var out []corpusHit
+	for _, p := range sameProcessing(recs, minSimilarity) {
+		out = append(out, divergences(&recs[p.i], &recs[p.j], p.i)...)
+	}
+	return out
+}
+
+// xpair is record i matched with record j of another organisation.
+type xpair struct {
+	i, j int
+	sim  float64
+}
+
+// sameProcessing pairs each record with its most similar record in every
+// other organisation (mutual best match, similarity at least min).
+func sameProcessing(recs []registre.Record, min float64) []xpair {
 	orgOf := make([]string, len(recs))
 	orgs := map[string]bool{}
 	for i := range recs {
@@ -210,7 +226,7 @@ func crossRegister(recs []registre.Record) []corpusHit {
 			}
 		}
 	}
-	var out []corpusHit
+	var out []xpair
 	for i := range recs {
 		var os []string
 		for o := range best[i] {
@@ -219,13 +235,13 @@ func crossRegister(recs []registre.Record) []corpusHit {
 		sort.Strings(os)
 		for _, o := range os {
 			b := best[i][o]
-			if b.sim < minSimilarity {
+			if b.sim < min {
 				continue
 			}
 			if bb, ok := best[b.j][orgOf[i]]; !ok || bb.j != i {
 				continue
 			}
-			out = append(out, divergences(&recs[i], &recs[b.j], i)...)
+			out = append(out, xpair{i, b.j, b.sim})
 		}
 	}
 	return out

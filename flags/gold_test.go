@@ -199,3 +199,29 @@ func BenchmarkCheck(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(recs)*b.N)/b.Elapsed().Seconds(), "records/s")
 }
+
+// TestGoldCrossRegisterPairs: across the Cramif and Cnam registers, the
+// Cramif "Contact Covid" record is matched with the Cnam Contact COVID fiche,
+// and only a handful of pairs pass the similarity bar.
+func TestGoldCrossRegisterPairs(t *testing.T) {
+	recs, _ := loadGold(t)
+	pairs := sameProcessing(recs, minSimilarity)
+	found := false
+	n := 0
+	for _, p := range pairs {
+		if p.i > p.j {
+			continue
+		}
+		n++
+		t.Logf("%.2f %q ↔ %q", p.sim, recs[p.i].Name, recs[p.j].Name)
+		if recs[p.i].Name == "Contact Covid" && strings.Contains(recs[p.j].Name, "Contact COVID") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("Contact Covid ↔ Cnam fiche 58 not matched")
+	}
+	if n > 6 {
+		t.Errorf("%d cross-register pairs: the similarity bar lets unrelated processings through", n)
+	}
+}

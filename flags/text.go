@@ -105,6 +105,13 @@ func (f folded) clause(start, end int) (string, int, int) {
 		// Keep the match in view.
 		a = max(a, start-maxLen/2)
 		z = min(z, max(end, a+maxLen))
+		// Cut at word boundaries, never inside the match.
+		for a < start && a > 0 && f.s[a-1] != ' ' {
+			a++
+		}
+		for z > end && z < len(f.s) && f.s[z] != ' ' {
+			z--
+		}
 	}
 	os, oe := f.span(a, z)
 	txt := strings.TrimSpace(f.orig[os:oe])

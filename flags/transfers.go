@@ -183,7 +183,15 @@ func (e *Engine) checkTransfers(r *registre.Record, texts []fieldText) []hit {
 			third = append(third, cn)
 		}
 	}
-	provs := findProviders(e.matchers, texts)
+	// Attachment labels are link texts ("Twitter" share buttons): a
+	// provider named there says nothing about where data go.
+	var providerTexts []fieldText
+	for _, t := range texts {
+		if t.field != "attachments" {
+			providerTexts = append(providerTexts, t)
+		}
+	}
+	provs := findProviders(e.matchers, providerTexts)
 	destProvs := findProviders(e.matchers, dests)
 	euOnly := len(third) == 0 && (len(eu) > 0 || len(destProvs) > 0)
 	for _, ph := range destProvs {

@@ -95,6 +95,7 @@ func TestTransferContradiction(t *testing.T) {
 		{"telegram", both(transfer(nil, "NON"), anywhere("purposes", "Groupe Telegram des correspondants")), "XFR-005", true},
 		{"facebook page", both(transfer(no, "non"), anywhere("data", "Commentaires publiés sur la page Facebook")), "XFR-005", true},
 		{"youtube", both(transfer(no, "non"), anywhere("purposes", "Vidéos hébergées sur YouTube")), "XFR-005", true},
+		{"share link is not a processor", both(transfer(no, "non"), anywhere("attachment", "Twitter")), "XFR-005", false},
 		{"doctolib is in the EU", both(transfer(no, "non"), anywhere("processors", "DOCTOLIB et APSM")), "XFR-005", false},
 		{"EU hosting stated", both(transfer(no, "non"), anywhere("processors", "Microsoft 365, données hébergées en France")), "XFR-005", false},
 		{"zoom as a French word", both(transfer(no, "non"), anywhere("purposes", "faire un zoom sur les délais de paiement")), "XFR-005", false},
