@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"registre"
+	"registre/extract/generic"
 )
 
 // Parser recognises one layout and extracts its records.
@@ -34,7 +35,7 @@ const MinScore = 0.5
 
 // New returns an extractor with every layout parser of the project.
 func New() *Extractor {
-	return &Extractor{Parsers: defaultParsers()}
+	return &Extractor{Parsers: defaultParsers(), Fallback: generic.Parser{}}
 }
 
 // Extract returns the raw records of a document and the layout that produced

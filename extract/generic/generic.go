@@ -1,0 +1,359 @@
+// Package generic is the fallback extractor for documents whose layout no
+// specific parser recognises: privacy notices, Markdown registers, tables
+// written by other bodies. It reads what French documents use to name Art. 30
+// elements — "Label : value" lines, label paragraphs or headings followed by
+// their value, label/value tables, register tables with a header row — and a
+// few unambiguous sentences of privacy notices ("Ce traitement a pour
+// finalité…", "Vos données sont conservées…"). Every value gets a lower
+// confidence than a layout parser's, and a record is only kept when it has a
+// purpose and at least one other Art. 30 element, so guides, vendor
+// statements and blank forms give none.
+package generic
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"registre"
+	"registre/extract/labels"
+)
+
+// Layout is the name recorded on every record of this parser.
+const Layout = "generic"
+
+// Confidences: the layout is unknown, so even a labelled value is less sure
+// than one a layout parser read.
+const (
+	confLabel   = 0.6 // a value after a known label
+	confHeading = 0.5 // a record name taken from a section heading
+	confProse   = 0.4 // a value read from a sentence of a notice
+	confDerived = 0.3 // a name derived from the first purpose
+)
+
+// Parser implements extract.Parser.
+type Parser struct{}
+
+// Name implements extract.Parser.
+func (Parser) Name() string { return Layout }
+
+// Detect implements extract.Parser. The fallback never claims a document
+// over a layout parser: its score stays under extract.MinScore, growing
+// with the number of known labels so it can rank among fallbacks.
+func (Parser) Detect(doc *registre.Document) float64 {
+	n := 0
+	for _, e := range walk(doc) {
+		if e.kind == entField && e.fromLabel || e.kind == entRow {
+			n++
+		}
+	}
+	return min(0.45, float64(n)*0.03)
+}
+
+type entryKind int
+
+const (
+	entHeading entryKind = iota
+	entField
+	entRow          // one row of a register table: a whole record
+	entLabelHeading // a heading that is a label ("Vos droits", "Finalité")
+)
+
+// entry is one thing the walk found, in document order.
+type entry struct {
+	kind      entryKind
+	level     int
+	text      string // heading text
+	value     registre.RawValue
+	field     registre.Field
+	fromLabel bool
+	row       *registre.RawRecord
+	locator   string
+	page      int
+}
+
+// Extract implements extract.Parser.
+func (p Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre.RawRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ents := walk(doc)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return assemble(doc, ents), nil
+}
+
+// assemble groups entries into records.
+func assemble(doc *registre.Document, ents []entry) []registre.RawRecord {
+	level := recordLevel(ents)
+	nameLabels := false
+	for _, e := range ents {
+		if e.kind == entField && e.field == registre.FieldName && e.fromLabel {
+			nameLabels = true
+		}
+	}
+	var header []registre.RawValue // controller, DPO stated once for the document
+	var headerFields []registre.Field
+	var cands []*cand
+	var cur *cand
+	closeCur := func() {
+		if cur != nil {
+			cands = append(cands, cur)
+		}
+		cur = nil
+	}
+	open := func(e entry) {
+		closeCur()
+		cur = &cand{labelled: map[registre.Field]bool{}, locator: e.locator, page: e.page}
+	}
+	title := ""
+	docSection := false
+	for _, e := range ents {
+		switch e.kind {
+		case entHeading:
+			if title == "" {
+				title = e.text
+			}
+			switch {
+			case level > 0 && e.level == level:
+				docSection = false
+				open(e)
+				hn := e.value
+				hn.Text, hn.Locator, hn.Page, hn.Method, hn.Confidence = e.text, e.locator, e.page, registre.MethodRule, confHeading
+				// "3. Vidéoprotection", "Fiche 12 – Paie": the number is the
+				// record's reference, the rest its name.
+				if m := numberedRe.FindStringSubmatchIndex(e.text); m != nil && m[1] < len(e.text) {
+					ref := hn
+					ref.Text, ref.End = e.text[m[2]:m[3]], hn.Start+m[3]
+					ref.Start = hn.Start + m[2]
+					cur.rec.Add(registre.FieldReference, ref)
+					hn.Text, hn.Start = e.text[m[1]:], hn.Start+m[1]
+				}
+				cur.headingName = &hn
+			case level > 0 && e.level < level:
+				docSection = false
+				closeCur()
+			}
+		case entLabelHeading:
+			// A label heading at the level of the records (or above) is a
+			// section about the whole document, not a field of the record
+			// above it.
+			if level > 0 && e.level <= level {
+				closeCur()
+				docSection = true
+			}
+		case entRow:
+			closeCur()
+			c := &cand{labelled: map[registre.Field]bool{}, locator: e.locator, page: e.page, rec: *e.row}
+			cands = append(cands, c)
+		case entField:
+			if cur == nil {
+				if e.field == registre.FieldController || e.field == registre.FieldDPO ||
+					docSection && (e.field == registre.FieldRights || e.field == registre.FieldRightsContact) {
+					header = append(header, e.value)
+					headerFields = append(headerFields, e.field)
+					continue
+				}
+				if !e.fromLabel || docSection {
+					continue // outside any record section
+				}
+				open(e)
+			}
+			if e.fromLabel && cur.labelled[e.field] && e.field == registre.FieldName {
+				open(e) // the next record of a label-only register
+			} else if e.fromLabel && e.field == registre.FieldPurposes && cur.labelled[registre.FieldPurposes] && !nameLabels && level == 0 && cur.lastField != registre.FieldPurposes {
+				open(e)
+			}
+			if e.fromLabel {
+				cur.labelled[e.field] = true
+			}
+			cur.lastField = e.field
+			cur.rec.Add(e.field, e.value)
+		}
+	}
+	closeCur()
+
+	org := organisation(doc, header)
+	var out []registre.RawRecord
+	var leftovers []*cand
+	for _, c := range cands {
+		if !c.complete() {
+			leftovers = append(leftovers, c)
+			continue
+		}
+		r := c.rec
+		r.Layout = Layout
+		if hn := c.headingName; hn != nil {
+			if _, ok := r.First(registre.FieldName); !ok {
+				r.Add(registre.FieldName, *hn)
+			}
+		}
+		if _, ok := r.First(registre.FieldName); !ok {
+			// No title in the source: the name is derived from the first
+			// purpose, and its low confidence says so.
+			v, _ := r.First(registre.FieldPurposes)
+			v.Confidence, v.Label = confDerived, ""
+			r.Add(registre.FieldName, v)
+		}
+		for i, v := range header {
+			if _, ok := r.First(headerFields[i]); !ok {
+				v.Inherited = true
+				r.Add(headerFields[i], v)
+			}
+		}
+		if r.Locator == "" {
+			r.Locator = c.locator
+		}
+		if c.page > 0 && len(r.Pages) == 0 {
+			r.Pages = []int{c.page}
+		}
+		out = append(out, r)
+	}
+	// A section about the whole document (« Vos droits », « Contact »)
+	// states the rights and the DPO of every activity the notice describes.
+	for _, c := range leftovers {
+		if _, ok := c.rec.First(registre.FieldPurposes); ok {
+			continue
+		}
+		for _, f := range []registre.Field{registre.FieldRights, registre.FieldRightsContact, registre.FieldDPO, registre.FieldController} {
+			for i := range out {
+				if _, ok := out[i].First(f); ok {
+					continue
+				}
+				for _, v := range c.rec.Fields[f] {
+					v.Inherited = true
+					out[i].Add(f, v)
+				}
+			}
+		}
+	}
+	seen := map[string]int{}
+	for i := range out {
+		out[i].Organisation = org
+		out[i].DocumentTitle = title
+		if out[i].DocumentTitle == "" {
+			out[i].DocumentTitle = doc.Title
+		}
+		name, _ := out[i].First(registre.FieldName)
+		key := labels.Norm(name.Text)
+		if ref, ok := out[i].First(registre.FieldReference); ok {
+			key = labels.Norm(ref.Text)
+		}
+		seen[key]++
+		if seen[key] > 1 {
+			key += " #" + strconv.Itoa(seen[key])
+		}
+		out[i].Key = key
+	}
+	return out
+}
+
+// numberedRe matches a record number in front of a heading.
+var numberedRe = regexp.MustCompile(`^(?:(?i:fiche|traitement|activit[ée])\s+)?(?:n\s*°\s*)?(\d+(?:\.\d+)*)\s*(?:[.)]|[-–—:])\s*`)
+
+// cand is a record being assembled.
+type cand struct {
+	rec         registre.RawRecord
+	headingName *registre.RawValue
+	labelled    map[registre.Field]bool
+	lastField   registre.Field
+	locator     string
+	page        int
+}
+
+// art30 are the elements that, with a purpose, make a record.
+var art30 = []registre.Field{
+	registre.FieldDataSubjects, registre.FieldDataCategories, registre.FieldRecipients,
+	registre.FieldRecipientsInternal, registre.FieldRecipientsExternal, registre.FieldPersonsWithAccess,
+	registre.FieldRetention, registre.FieldLegalBasis, registre.FieldProcessors, registre.FieldTransfers,
+	registre.FieldSecurity,
+}
+
+// complete applies the contract's "What counts as a record": a purpose and
+// at least one other Art. 30 element.
+func (c *cand) complete() bool {
+	if _, ok := c.rec.First(registre.FieldPurposes); !ok {
+		return false
+	}
+	for _, f := range art30 {
+		if _, ok := c.rec.First(f); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// recordLevel is the heading level that opens records: the level of the
+// heading nearest above most labelled values. 0 when headings do not
+// structure the values.
+func recordLevel(ents []entry) int {
+	counts := map[int]int{}
+	last := 0
+	for _, e := range ents {
+		switch e.kind {
+		case entHeading:
+			last = e.level
+		case entField:
+			if last > 0 && e.field != registre.FieldController && e.field != registre.FieldDPO {
+				counts[last]++
+			}
+		}
+	}
+	best, n := 0, 0
+	for l := 1; l <= 6; l++ {
+		if counts[l] > n {
+			best, n = l, counts[l]
+		}
+	}
+	return best
+}
+
+// organisation names the body whose document this is: a known body named
+// near the top, else the stated controller.
+func organisation(doc *registre.Document, header []registre.RawValue) string {
+	head := doc.Text
+	if len(head) > 3000 {
+		head = head[:3000]
+	}
+	if o := labels.Organisation(head); o != "" {
+		return o
+	}
+	if o := localBody(head); o != "" {
+		return o
+	}
+	for _, v := range header {
+		if o := labels.Organisation(v.Text); o != "" {
+			return o
+		}
+		if o := localBody(v.Text); o != "" {
+			return o
+		}
+	}
+	return ""
+}
+
+func locator(b registre.Block, n int, page int) string {
+	var s string
+	switch b.Kind {
+	case registre.BlockHeading:
+		s = "h" + strconv.Itoa(max(b.Level, 1)) + " #" + strconv.Itoa(n)
+	case registre.BlockTable:
+		s = "table " + strconv.Itoa(n)
+	default:
+		s = "block " + strconv.Itoa(n)
+	}
+	if b.Path != "" {
+		s = b.Path
+	}
+	if page > 0 {
+		s = "page " + strconv.Itoa(page) + ", " + s
+	}
+	return s
+}
+
+// compact trims a label for display ("Finalité :" → "Finalité").
+func compact(label string) string {
+	return strings.TrimSpace(strings.TrimRight(strings.TrimSpace(label), ": \u00a0"))
+}
