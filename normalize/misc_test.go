@@ -334,3 +334,11 @@ func TestNoRecipients(t *testing.T) {
 		}
 	}
 }
+
+func TestRightsContactVariants(t *testing.T) {
+	for _, s := range []string{"délégué(e) à la protection des données (DPO)", "Déléguée à la protection des données", "DELEGUE A LA PROTECTION DES DONNEES (DPD)", "le DPO"} {
+		if c, whole := RightsContact(s); !whole || c == "" {
+			t.Errorf("RightsContact(%q) = %q %v", s, c, whole)
+		}
+	}
+}

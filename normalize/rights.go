@@ -9,7 +9,7 @@ var (
 	reEmail = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
 	rePhone = regexp.MustCompile(`(?:\+33\s?|0)[1-9](?:[\s.\-]?\d{2}){4}`)
 	// Phrases that name who to contact.
-	reContactPhrase = regexp.MustCompile(`\b(delegue?e?s? a la protection des donnees( \(dpo\))?|dpo|dpd|responsable (du|de) traitement|responsable sst|directeur [a-z' -]{0,60}|directrice [a-z' -]{0,60}|referent [a-z' -]{0,40}|correspondant informatique et libertes|cil|service [a-z' -]{2,40}|medecin [a-z' -]{0,60})\b`)
+	reContactPhrase = regexp.MustCompile(`\b(delegue(?:\(e\)|e)?s? a la protection des donnees( \((?:dpo|dpd)\))?|dpo|dpd|responsable (du|de) traitement|responsable sst|directeur [a-z' -]{0,60}|directrice [a-z' -]{0,60}|referent [a-z' -]{0,40}|correspondant informatique et libertes|cil|service [a-z' -]{2,40}|medecin [a-z' -]{0,60})\b`)
 )
 
 // RightsContact finds who data subjects contact to exercise their rights.

@@ -14,7 +14,7 @@ import (
 // count them (see the Cnam and Cramif gold files).
 var reHealth = regexp.MustCompile(`\b(` + strings.Join([]string{
 	`donnees? (de |relatives? a (la |leur )?|concernant (la |leur )?|liees? a (la |leur )?|sur (la |leur )?|ayant trait a (la )?)?sante\b`,
-	`donnees? sensibles? \(sante`,
+	`donnees? sensibles? \(sante`, `^\W*(a |aux |relatives? a )?(la |leur )?sante\b`,
 	`etat de sante`, `sante des (femmes|hommes|personnes|assures|patients|salaries|agents)`, `sante mentale`, `sante au travail\b.{0,20}\b(visite|aptitude)`,
 	`informations? (de nature )?medicales?`, `donnees? medicales?`, `nature medicale`, `dossiers? (medica(l|ux)|patients?|de soins|de sante)`,
 	`questionnaires? (medica(l|ux)|de sante)`, `certificats? medica(l|ux)`, `avis medica(l|ux)`, `bilans? (medica(l|ux)|de sante)`,
