@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"registre/extract/cnam"
 	"registre/extract/cramif"
 	"registre/extract/decision"
 	"registre/extract/form"
@@ -11,7 +10,6 @@ import (
 // parser here when its sub-package lands.
 func defaultParsers() []Parser {
 	return []Parser{
-		cnam.Parser{},
 		cramif.Parser{},
 		decision.Parser{},
 		form.Parser{},

@@ -250,6 +250,21 @@ var dict = map[string]registre.Field{
 	"comment exercer vos droits":                   registre.FieldRights,
 	"delegue a la protection des donnees (dpd)":    registre.FieldDPO,
 	"dpd": registre.FieldDPO,
+	// Wordings of declaration forms (added for extract/form).
+	"donnees de sante":                               registre.FieldHealth,
+	"personnes concernees par le traitement":         registre.FieldDataSubjects,
+	"destinataires internes des donnees":             registre.FieldRecipientsInternal,
+	"destinataires externes des donnees":             registre.FieldRecipientsExternal,
+	"duree de conservation des donnees personnelles": registre.FieldRetention,
+	"mesures techniques et organisationnelles":       registre.FieldSecurity,
+	"modalites d'exercice des droits":                registre.FieldRights,
+	"exercice des droits des personnes":              registre.FieldRights,
+	"transfert vers un pays tiers":                   registre.FieldTransfers,
+	"transferts vers des pays tiers":                 registre.FieldTransfers,
+	"date de mise en production":                     registre.FieldImplementationDate,
+	"direction responsable":                          registre.FieldBusinessUnit,
+	"service responsable":                            registre.FieldBusinessUnit,
+	"responsables conjoints du traitement":           registre.FieldJointControllers,
 }
 
 // Lookup returns the field a label names.

@@ -1,0 +1,362 @@
+// Package form parses declaration forms: one processing activity described
+// field by field, either as a label/value table (the legacy "fiche de
+// déclaration de traitement", the CGSS "Formulaire de déclaration interne")
+// or as bold label paragraphs each followed by its value paragraphs (the
+// "Registre des activités de traitement – Fiche descriptive" template). The
+// layout is recognised from the content; labels are read through the shared
+// dictionary, so any wording a DPO would use maps to the same field.
+//
+// A form gives exactly one record, or none when it is blank: Word prompts
+// and instructions are not values, and a form whose name is empty describes
+// no processing yet.
+package form
+
+import (
+	"context"
+	"strings"
+
+	"registre"
+	"registre/extract/labels"
+)
+
+// Layouts recorded on the records.
+const (
+	LayoutTable      = "form-table"
+	LayoutParagraphs = "form-paragraphs"
+)
+
+// Version is this parser's version; bump it when a change alters its records.
+const Version = 1
+
+// Parser implements extract.Parser.
+type Parser struct{}
+
+// Name implements extract.Parser.
+func (Parser) Name() string { return "form" }
+
+// Version implements extract.Versioned.
+func (Parser) Version() int { return Version }
+
+// entry is one field of the form as printed: its label and its value blocks.
+type entry struct {
+	field  registre.Field
+	label  string
+	blocks []registre.Block
+	// inline is set when the value follows the label in the same block
+	// ("Finalité : …"): the value starts at that offset of blocks[0].Text.
+	inline int
+	// locator is where the label sits (row or paragraph path).
+	locator string
+	page    int
+}
+
+// scan reads the form's fields in both layouts and says which one the
+// document uses.
+type scan struct {
+	layout  string
+	entries []entry
+	head    []registre.Block // blocks before the first field: the header
+	names   int              // how many name labels the document prints
+}
+
+// Detect implements extract.Parser. A form prints a handful of known labels
+// once each, around a single name label; a register repeats them per record
+// and is left to the register parsers.
+func (Parser) Detect(doc *registre.Document) float64 {
+	s := read(doc)
+	if s == nil {
+		return 0
+	}
+	n := distinctFields(s.entries)
+	switch {
+	case s.names > 1 || maxRepeat(s.entries) > 2:
+		// Labels printed again and again: a register, not one form.
+		return 0.2
+	case n >= 6 && s.names == 1:
+		return 0.9
+	case n >= 6:
+		return 0.7
+	case n >= 4:
+		return 0.55
+	}
+	return 0.1
+}
+
+func maxRepeat(es []entry) int {
+	count := map[registre.Field]int{}
+	m := 0
+	for _, e := range es {
+		count[e.field]++
+		m = max(m, count[e.field])
+	}
+	return m
+}
+
+func distinctFields(es []entry) int {
+	seen := map[registre.Field]bool{}
+	for _, e := range es {
+		seen[e.field] = true
+	}
+	return len(seen)
+}
+
+// read finds the form's fields: the table layout when label/value rows exist,
+// else the paragraph layout. It returns nil when the document has neither.
+func read(doc *registre.Document) *scan {
+	t := readTable(doc)
+	p := readParagraphs(doc)
+	switch {
+	case t == nil && p == nil:
+		return nil
+	case t == nil:
+		return p
+	case p == nil:
+		return t
+	case distinctFields(p.entries) > distinctFields(t.entries):
+		return p
+	}
+	return t
+}
+
+// labelField looks a label up, tolerating a trailing colon or question mark
+// and the "(nom du projet)"-like precisions forms add in parentheses.
+func labelField(text string) (registre.Field, bool) {
+	t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(text), ":?\u00a0 "))
+	if t == "" || len(t) > 120 {
+		return "", false
+	}
+	if f, ok := labels.Lookup(t); ok {
+		return f, true
+	}
+	if i := strings.LastIndex(t, "("); i > 0 && strings.HasSuffix(t, ")") {
+		return labels.Lookup(strings.TrimSpace(t[:i]))
+	}
+	return "", false
+}
+
+// readTable collects the rows of every table (nested ones included) whose
+// first cell is a known label and whose other cells hold the value.
+func readTable(doc *registre.Document) *scan {
+	s := &scan{layout: LayoutTable}
+	first := -1
+	var walk func(bs []registre.Block, top int)
+	walk = func(bs []registre.Block, top int) {
+		for _, b := range bs {
+			if b.Kind != registre.BlockTable {
+				continue
+			}
+			for _, row := range b.Rows {
+				if len(row) < 2 {
+					continue
+				}
+				lab := strings.TrimSpace(row[0].Text())
+				f, ok := labelField(lab)
+				if !ok || strings.Contains(lab, "\n") {
+					// A label cell holding more than the label (nested
+					// checkbox tables, sub-questions) is read for its
+					// nested tables only.
+					for _, c := range row {
+						walk(c.Blocks, top)
+					}
+					continue
+				}
+				if first < 0 {
+					first = top
+				}
+				e := entry{field: f, label: lab, locator: rowLocator(row)}
+				for _, c := range row[1:] {
+					e.blocks = append(e.blocks, c.Blocks...)
+				}
+				if f == registre.FieldName {
+					s.names++
+				}
+				s.entries = append(s.entries, e)
+			}
+		}
+	}
+	for i, b := range doc.Blocks {
+		walk([]registre.Block{b}, i)
+	}
+	if len(s.entries) == 0 {
+		return nil
+	}
+	for _, b := range doc.Blocks[:first] {
+		if b.Kind != registre.BlockTable && b.Kind != registre.BlockPageBreak {
+			s.head = append(s.head, b)
+		}
+	}
+	return s
+}
+
+// rowLocator is the path of the row holding a cell: ".../tr[3]".
+func rowLocator(row []registre.Cell) string {
+	for _, c := range row {
+		for _, b := range c.Blocks {
+			if i := strings.LastIndex(b.Path, "/tc["); i > 0 {
+				return b.Path[:i]
+			}
+			if b.Path != "" {
+				return b.Path
+			}
+		}
+	}
+	return ""
+}
+
+// isBold says whether a block is printed bold: the reader's flag, or every
+// positioned run bold (PDF).
+func isBold(b registre.Block) bool {
+	if b.Bold {
+		return true
+	}
+	if len(b.Runs) == 0 {
+		return false
+	}
+	for _, r := range b.Runs {
+		if strings.TrimSpace(r.Text) != "" && !r.Bold {
+			return false
+		}
+	}
+	return true
+}
+
+// readParagraphs reads the paragraph layout: a bold paragraph that is a
+// known label starts a field, the following non-label paragraphs are its
+// value. A paragraph that starts with a bold "Label :" carries its value
+// inline.
+func readParagraphs(doc *registre.Document) *scan {
+	s := &scan{layout: LayoutParagraphs}
+	var cur *entry
+	page := 0
+	for _, b := range doc.Blocks {
+		switch b.Kind {
+		case registre.BlockPageBreak:
+			page = b.Page
+			continue
+		case registre.BlockTable:
+			cur = nil
+			continue
+		}
+		if b.Page != 0 {
+			page = b.Page
+		}
+		text := strings.TrimSpace(b.Text)
+		if isBold(b) {
+			if f, ok := labelField(text); ok {
+				s.entries = append(s.entries, entry{field: f, label: text, locator: locator(b.Path, page), page: page})
+				cur = &s.entries[len(s.entries)-1]
+				if f == registre.FieldName {
+					s.names++
+				}
+				continue
+			}
+		}
+		if len(b.Labels) > 0 && b.Labels[0].Start == b.Start {
+			if f, lab, vs, ok := labels.Split(b.Text); ok && b.Start+len(lab) <= b.Labels[0].End+2 {
+				s.entries = append(s.entries, entry{field: f, label: lab, blocks: []registre.Block{b}, inline: vs, locator: locator(b.Path, page), page: page})
+				cur = &s.entries[len(s.entries)-1]
+				if f == registre.FieldName {
+					s.names++
+				}
+				continue
+			}
+		}
+		if cur != nil {
+			cur.blocks = append(cur.blocks, b)
+		} else if len(s.entries) == 0 {
+			s.head = append(s.head, b)
+		}
+	}
+	if len(s.entries) == 0 {
+		return nil
+	}
+	return s
+}
+
+// Extract implements extract.Parser.
+func (Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre.RawRecord, error) {
+	s := read(doc)
+	if s == nil {
+		return nil, nil
+	}
+	rec := registre.RawRecord{
+		Layout:        s.layout,
+		DocumentTitle: doc.Title,
+		DocumentDate:  doc.Date,
+	}
+	for _, e := range s.entries {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for _, fv := range values(doc, e) {
+			rec.Add(fv.field, fv.v)
+		}
+	}
+	if !describes(rec) {
+		return nil, nil
+	}
+	rec.Organisation = organisation(doc, s.head)
+	if v, ok := rec.First(registre.FieldReference); ok {
+		rec.Key = labels.Fold(v.Text)
+	} else if v, ok := rec.First(registre.FieldName); ok {
+		rec.Key = labels.Fold(v.Text)
+	}
+	if len(s.entries) > 0 {
+		rec.Locator = s.entries[0].locator
+		if i := strings.Index(rec.Locator, "/tr["); i > 0 {
+			rec.Locator = rec.Locator[:i] // the form's table
+		}
+	}
+	pages := map[int]bool{}
+	for _, vs := range rec.Fields {
+		for _, v := range vs {
+			if v.Page > 0 && !pages[v.Page] {
+				pages[v.Page] = true
+				rec.Pages = append(rec.Pages, v.Page)
+			}
+		}
+	}
+	sortInts(rec.Pages)
+	return []registre.RawRecord{rec}, nil
+}
+
+func sortInts(xs []int) {
+	for i := 1; i < len(xs); i++ {
+		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
+			xs[j], xs[j-1] = xs[j-1], xs[j]
+		}
+	}
+}
+
+// describes says whether the filled values describe a processing activity:
+// a named one with at least one other element, or, on a form without a name
+// field, a purpose with at least one other element (the contract's "what
+// counts as a record"). A blank form gives nothing.
+func describes(rec registre.RawRecord) bool {
+	other := 0
+	for f, vs := range rec.Fields {
+		if len(vs) == 0 || f == registre.FieldName || f == registre.FieldReference || f == registre.FieldDocumentDate {
+			continue
+		}
+		other++
+	}
+	if _, ok := rec.First(registre.FieldName); ok {
+		return other >= 1
+	}
+	_, purpose := rec.First(registre.FieldPurposes)
+	return purpose && other >= 2
+}
+
+// organisation names the body from the form's header (the lines above the
+// first field) and the document title, never from the file name.
+func organisation(doc *registre.Document, head []registre.Block) string {
+	var sb strings.Builder
+	for _, b := range head {
+		sb.WriteString(b.Text)
+		sb.WriteByte('\n')
+	}
+	if o := labels.Organisation(sb.String()); o != "" {
+		return o
+	}
+	return labels.Organisation(doc.Title)
+}

@@ -1,0 +1,262 @@
+package form
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"registre"
+)
+
+// tableDoc builds a document with a header line and one label/value table;
+// a cell's paragraphs are separated by "\n", and a cell written "[a|b|c]"
+// is a nested one-row table.
+func tableDoc(head string, rows [][2]string) *registre.Document {
+	b := registre.NewBuilder("t.docx", registre.FormatDOCX, "")
+	b.Add(registre.Block{Kind: registre.BlockParagraph, Text: head, Path: "body/p[1]"})
+	var cells [][][]registre.Block
+	for i, r := range rows {
+		lab := []registre.Block{{Kind: registre.BlockParagraph, Text: r[0], Bold: true, Path: path(i, 1, 1)}}
+		var val []registre.Block
+		for k, p := range strings.Split(r[1], "\n") {
+			if strings.HasPrefix(p, "[") && strings.HasSuffix(p, "]") {
+				nested := registre.Block{Kind: registre.BlockTable, Path: path(i, 2, 1)}
+				var row []registre.Cell
+				for j, c := range strings.Split(p[1:len(p)-1], "|") {
+					var bs []registre.Block
+					if c != "" {
+						bs = []registre.Block{{Kind: registre.BlockParagraph, Text: c, Path: path(i, 2, 1) + "/tbl/tc[" + string(rune('1'+j)) + "]"}}
+					}
+					row = append(row, registre.Cell{Blocks: bs})
+				}
+				nested.Rows = [][]registre.Cell{row}
+				val = append(val, nested)
+				continue
+			}
+			if p != "" {
+				val = append(val, registre.Block{Kind: registre.BlockParagraph, Text: p, Path: path(i, 2, k+1)})
+			}
+		}
+		cells = append(cells, [][]registre.Block{lab, val})
+	}
+	b.AddTable(registre.Block{Path: "body/tbl[1]"}, cells, nil)
+	return b.Doc()
+}
+
+func path(row, col, p int) string {
+	return "body/tbl[1]/tr[" + itoa(row+1) + "]/tc[" + itoa(col) + "]/p[" + itoa(p) + "]"
+}
+
+func itoa(n int) string {
+	s := ""
+	for {
+		s = string(rune('0'+n%10)) + s
+		n /= 10
+		if n == 0 {
+			return s
+		}
+	}
+}
+
+// paraDoc builds a paragraph form: "**Label**" lines are bold.
+func paraDoc(lines ...string) *registre.Document {
+	b := registre.NewBuilder("p.docx", registre.FormatDOCX, "")
+	for i, l := range lines {
+		blk := registre.Block{Kind: registre.BlockParagraph, Path: "body/p[" + itoa(i+1) + "]"}
+		if strings.HasPrefix(l, "**") && strings.HasSuffix(l, "**") {
+			blk.Text, blk.Bold = l[2:len(l)-2], true
+		} else if i := strings.Index(l, "**"); i == 0 {
+			end := strings.Index(l[2:], "**")
+			blk.Text = l[2:2+end] + l[4+end:]
+			blk.Labels = []registre.Span{{Start: 0, End: end}}
+		} else {
+			blk.Text = l
+		}
+		b.Add(blk)
+	}
+	return b.Doc()
+}
+
+func extract(t *testing.T, doc *registre.Document) []registre.RawRecord {
+	t.Helper()
+	recs, err := Parser{}.Extract(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		checkEvidence(t, doc, r)
+	}
+	return recs
+}
+
+func TestTableLayout(t *testing.T) {
+	doc := tableDoc("CPAM de Test – Déclaration de traitement", [][2]string{
+		{"Dénomination du traitement (nom du projet)", "Gestion des rendez-vous"},
+		{"Finalité(s)/Objectifs poursuivis par la mise en œuvre du traitement", "Préciser les finalités principales.\nPlanifier les rendez-vous"},
+		{"Contexte légal- Bases juridiques", "Mentionner les références réglementaires :\nmission d'intérêt public"},
+		{"Catégories de personnes concernées par le traitement", "[Assurés|☒|Salariés|☐]"},
+		{"Données de santé", "☒ oui ☐ non"},
+		{"Destinataires", "Interne : service A\nExterne : prestataire B\nTransfert : non"},
+		{"Durée de conservation", "Cliquez ici pour taper du texte.\n2 ans"},
+		{"Sous-traitants", "Faites-vous appel à une solution du marché ?"},
+	})
+	recs := extract(t, doc)
+	if len(recs) != 1 {
+		t.Fatalf("%d records", len(recs))
+	}
+	r := recs[0]
+	want := map[registre.Field][]string{
+		registre.FieldName:               {"Gestion des rendez-vous"},
+		registre.FieldPurposes:           {"Planifier les rendez-vous"},
+		registre.FieldLegalBasis:         {"mission d'intérêt public"},
+		registre.FieldDataSubjects:       {"Assurés"},
+		registre.FieldRecipientsInternal: {"service A"},
+		registre.FieldRecipientsExternal: {"prestataire B"},
+		registre.FieldTransfers:          {"non"},
+		registre.FieldRetention:          {"2 ans"},
+		registre.FieldProcessors:         nil,
+	}
+	for f, w := range want {
+		if got := texts(r, f); strings.Join(got, "|") != strings.Join(w, "|") {
+			t.Errorf("%s = %q, want %q", f, got, w)
+		}
+	}
+	if r.Organisation != "" {
+		// "CPAM de Test" is no body the dictionary knows.
+		t.Logf("organisation %q", r.Organisation)
+	}
+	if r.Fields[registre.FieldRecipientsInternal][0].Label != "Interne" {
+		t.Errorf("label %q", r.Fields[registre.FieldRecipientsInternal][0].Label)
+	}
+}
+
+func TestBlankForms(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  *registre.Document
+	}{
+		{"prompts only", tableDoc("Cramif", [][2]string{
+			{"Nom du traitement", "Cliquez ici pour indiquer le traitement."},
+			{"Finalité(s)", "Cliquez et sélectionnez ici pour décrire les finalités"},
+			{"Durée de conservation", "Précisez la durée de conservation :"},
+			{"Sous-traitants", "[Oui|☐|Non|☐]"},
+		})},
+		{"empty cells", tableDoc("Cramif", [][2]string{
+			{"Nom du traitement", ""}, {"Finalité(s)", ""}, {"Catégories de données", ""}, {"Durée de conservation", ""},
+		})},
+		{"name but nothing else", tableDoc("Cramif", [][2]string{
+			{"Nom du traitement", "Projet X"}, {"Finalité(s)", ""}, {"Catégories de données", ""}, {"Durée de conservation", ""},
+		})},
+		{"paragraph labels without values", paraDoc("**Objet du traitement**", "**Finalités**", "**Données traitées**", "**Durée de conservation des données**")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if recs := extract(t, tt.doc); len(recs) != 0 {
+				t.Errorf("%d records from a blank form: %+v", len(recs), recs[0].Fields)
+			}
+		})
+	}
+}
+
+func TestParagraphLayout(t *testing.T) {
+	doc := paraDoc(
+		"Caisse régionale d'assurance maladie d'Île-de-France (Cramif)",
+		"Registre des activités de traitement – Fiche descriptive",
+		"**Objet du traitement**", "Suivi des créances",
+		"**Finalités**", "Recouvrer les indus.", "Informer les débiteurs.",
+		"**Fondement juridique**",
+		"**Données traitées**", "Débiteurs : nom, NIR",
+		"**Destinataires externes :**", "Huissiers",
+		"**Durée de conservation :** 5 ans après le solde",
+		"**Sécurité**", "Habilitations",
+	)
+	if s := (Parser{}).Detect(doc); s < 0.5 {
+		t.Errorf("Detect = %.2f", s)
+	}
+	recs := extract(t, doc)
+	if len(recs) != 1 {
+		t.Fatalf("%d records", len(recs))
+	}
+	r := recs[0]
+	if r.Layout != LayoutParagraphs || r.Organisation != "Cramif" {
+		t.Errorf("layout %q org %q", r.Layout, r.Organisation)
+	}
+	want := map[registre.Field][]string{
+		registre.FieldName:               {"Suivi des créances"},
+		registre.FieldPurposes:           {"Recouvrer les indus.", "Informer les débiteurs."},
+		registre.FieldLegalBasis:         nil,
+		registre.FieldDataCategories:     {"Débiteurs : nom, NIR"},
+		registre.FieldRecipientsExternal: {"Huissiers"},
+		registre.FieldRetention:          {"5 ans après le solde"},
+		registre.FieldSecurity:           {"Habilitations"},
+	}
+	for f, w := range want {
+		if got := texts(r, f); strings.Join(got, "|") != strings.Join(w, "|") {
+			t.Errorf("%s = %q, want %q", f, got, w)
+		}
+	}
+}
+
+// A register repeats its labels: it is not a form.
+func TestRegisterIsNotAForm(t *testing.T) {
+	var lines []string
+	for i := 0; i < 5; i++ {
+		lines = append(lines, "**Nom du traitement**", "T"+itoa(i), "**Finalités**", "F", "**Durée de conservation**", "1 an")
+	}
+	if s := (Parser{}).Detect(paraDoc(lines...)); s >= 0.5 {
+		t.Errorf("Detect = %.2f on a register", s)
+	}
+}
+
+func TestInlineOptions(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string // checked option texts
+	}{
+		{"☒ oui ☐ non", []string{"oui"}},
+		{"☐ oui ☒ non", []string{"non"}},
+		{"Santé ☒ NIR ☐ Mineurs ☑", []string{"Santé", "Mineurs"}},
+		{"☐ A ☐ B", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, o := range inlineOptions(tt.in) {
+			if o.checked {
+				got = append(got, strings.TrimSpace(tt.in[o.start:o.end]))
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("inlineOptions(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	f.Add("Nom du traitement", "SNTRP\nInterne : A", "Finalité(s)", "☒ oui ☐ non", true)
+	f.Add("Objet du traitement", "[x|☒|y|☐]", "Destinataires", "Externe : B", false)
+	f.Fuzz(func(t *testing.T, l1, v1, l2, v2 string, table bool) {
+		var doc *registre.Document
+		if table {
+			doc = tableDoc("Cramif", [][2]string{{l1, v1}, {l2, v2}, {"Durée de conservation", v1}})
+		} else {
+			doc = paraDoc("Cramif", "**"+l1+"**", v1, "**"+l2+"**", v2, "**Sécurité :** "+v2)
+		}
+		_ = Parser{}.Detect(doc)
+		recs, err := Parser{}.Extract(context.Background(), doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) > 1 {
+			t.Fatalf("%d records from one form", len(recs))
+		}
+		for _, r := range recs {
+			for _, vs := range r.Fields {
+				for _, v := range vs {
+					if v.Start < 0 || v.End > len(doc.Text) || v.Start > v.End || doc.Text[v.Start:v.End] != v.Text {
+						t.Fatalf("bad span for %q", v.Text)
+					}
+				}
+			}
+		}
+	})
+}
