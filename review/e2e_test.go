@@ -193,7 +193,9 @@ func TestBrowserReviewSurvivesReingestion(t *testing.T) {
 		t.Errorf("history lacks the audit entries: %q", history)
 	}
 	if p := os.Getenv("E2E_SCREENSHOT_OUT"); p != "" {
-		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(85)); err == nil {
+		// The README's picture: a search with a facet, as analysts see it.
+		step("screenshot", chromedp.Navigate(base+"/?q=donnees+de+sante&filter=organisation:Cramif"), chromedp.WaitVisible(chromedp.ID("total")))
+		if png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
 			os.WriteFile(p, png, 0o644)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -30,6 +31,13 @@ var funcs = template.FuncMap{
 	"conf":  func(f float64) string { return fmt.Sprintf("%.2f", f) },
 	"json":  marshalIndent,
 	"label": fieldLabel,
+	"hl":    highlight,
+	"hlField": func(k string) string {
+		if l, ok := highlightLabels[k]; ok {
+			return l
+		}
+		return k
+	},
 	"facetLabel": func(k string) string {
 		if l, ok := facetLabels[k]; ok {
 			return l
@@ -39,6 +47,15 @@ var funcs = template.FuncMap{
 }
 
 var pages = template.Must(template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html"))
+
+// highlight renders a search fragment: only the <mark> tags the index added
+// survive; everything else is text, escaped once (the backends may or may
+// not have escaped the source already).
+func highlight(frag string) template.HTML {
+	frag = strings.NewReplacer("<mark>", "\x01", "</mark>", "\x02").Replace(frag)
+	frag = template.HTMLEscapeString(html.UnescapeString(frag))
+	return template.HTML(strings.NewReplacer("\x01", "<mark>", "\x02", "</mark>").Replace(frag))
+}
 
 func (s *Server) render(w http.ResponseWriter, name string, data map[string]any) {
 	var buf bytes.Buffer
@@ -66,6 +83,11 @@ func page(p principal, data map[string]any) map[string]any {
 	data["Reviewer"] = p.Role == overlay.RoleReviewer
 	data["CSRF"] = p.csrf
 	return data
+}
+
+var highlightLabels = map[string]string{
+	"name": "Nom", "purposes": "Finalités", "data_categories": "Données", "data_subjects": "Personnes",
+	"legal_basis": "Base légale", "recipients": "Destinataires", "retention": "Conservation",
 }
 
 var facetLabels = map[string]string{

@@ -263,3 +263,16 @@ func TestPagesSessionAndCSRF(t *testing.T) {
 		}
 	}
 }
+
+func TestHighlight(t *testing.T) {
+	tests := map[string]string{
+		"les <mark>données</mark> d&#39;habitation": "les <mark>données</mark> d&#39;habitation",
+		"<script>alert(1)</script> <mark>x</mark>":  "&lt;script&gt;alert(1)&lt;/script&gt; <mark>x</mark>",
+		"&lt;b&gt;gras&lt;/b&gt;":                   "&lt;b&gt;gras&lt;/b&gt;",
+	}
+	for in, want := range tests {
+		if got := string(highlight(in)); got != want {
+			t.Errorf("highlight(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
