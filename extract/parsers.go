@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"registre/extract/cnam"
 	"registre/extract/cramif"
 	"registre/extract/decision"
 	"registre/extract/form"
@@ -10,6 +11,7 @@ import (
 // parser here when its sub-package lands.
 func defaultParsers() []Parser {
 	return []Parser{
+		cnam.Parser{},
 		cramif.Parser{},
 		decision.Parser{},
 		form.Parser{},
