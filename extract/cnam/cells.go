@@ -19,7 +19,7 @@ const (
 	confContinued = 0.9 // an item continued on the next page
 )
 
-// colField decides the field of each column of a header row, resolving a
+// colFields decides the field of each column of a header row, resolving a
 // header that names the wrong field by the fixed row order.
 func (f *fiche) colFields(r row) (fields [2]registre.Field, conf [2]float64, label [2]string) {
 	for c := 0; c < 2; c++ {
@@ -58,7 +58,7 @@ func (f *fiche) colFields(r row) (fields [2]registre.Field, conf [2]float64, lab
 
 // addRow reads the content of a header row's cells: the blocks below the
 // row and above the next one, by column.
-func (f *fiche) addRow(doc *registre.Document, r row, bs []box, end float64, page int) {
+func (f *fiche) addRow(r row, bs []box, end float64, page int) {
 	fields, conf, label := f.colFields(r)
 	var repeated [2]bool
 	for c := 0; c < 2; c++ {
@@ -86,7 +86,7 @@ func (f *fiche) addRow(doc *registre.Document, r row, bs []box, end float64, pag
 		if fields[c] == "" {
 			continue
 		}
-		f.addValue(doc, fields[c], bx, page, label[c], conf[c], repeated[c])
+		f.addValue(fields[c], bx, page, label[c], conf[c], repeated[c])
 	}
 }
 
@@ -96,7 +96,7 @@ func isTitle(bx box) bool {
 	return bx.b.Kind == registre.BlockHeading || (bx.italic && bx.b.Bold && bx.b.Kind != registre.BlockListItem)
 }
 
-func (f *fiche) addValue(doc *registre.Document, field registre.Field, bx box, page int, label string, conf float64, repeated bool) {
+func (f *fiche) addValue(field registre.Field, bx box, page int, label string, conf float64, repeated bool) {
 	c := bx.col
 	text := strings.TrimSpace(bx.b.Text)
 	if text == "" {
@@ -149,7 +149,7 @@ func (f *fiche) appendTo(c int, bx box) {
 // continueCell places a block found above the first header row of a page
 // (no banner, or below the banner and title): the rest of the previous
 // page's last row, in the same column.
-func (f *fiche) continueCell(doc *registre.Document, bx box) {
+func (f *fiche) continueCell(bx box) {
 	c := bx.col
 	field := f.lastF[c]
 	if field == "" {
@@ -165,7 +165,7 @@ func (f *fiche) continueCell(doc *registre.Document, bx box) {
 		label = vs[len(vs)-1].Label
 		conf = math.Min(conf, vs[len(vs)-1].Confidence)
 	}
-	f.addValue(doc, field, bx, bx.page, label, conf, false)
+	f.addValue(field, bx, bx.page, label, conf, false)
 }
 
 // controllerRe finds the body named in « … sous la responsabilité du

@@ -289,158 +289,172 @@ func (Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre.R
 		return nil, nil
 	}
 	byPage, pages := boxes(doc)
-	boundary := gutter(byPage)
 	org := labels.Organisation(doc.Title + "\n" + head(doc.Text, 3000))
 	if org == "" {
 		org = "Cnam"
 	}
-	toc := tableOfContents(byPage)
-	margin := leftMargin(byPage)
-	styled := hasStyles(byPage)
-
-	var out []*fiche
-	var cur *fiche
-	open := func(number int, conf float64) *fiche {
-		f := &fiche{number: number, numConf: conf, pages: map[int]bool{}, seen: map[registre.Field]bool{}}
-		f.rec = registre.RawRecord{Layout: Layout, Organisation: org, DocumentTitle: doc.Title}
-		out = append(out, f)
-		cur = f
-		return f
+	st := &state{
+		doc: doc, org: org, boundary: gutter(byPage), toc: tableOfContents(byPage),
+		margin: leftMargin(byPage), styled: hasStyles(byPage),
 	}
-
 	for _, p := range pages {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("cnam: page %d: %w", p, err)
 		}
-		bs := byPage[p]
-		for i := range bs {
-			bs[i].col = colOf(bs[i], boundary)
-		}
-		rows := headerRows(bs, boundary)
-		var banner *box
-		bannerNo := 0
-		for i := range bs {
-			if bs[i].b.Kind == registre.BlockListItem {
-				continue
-			}
-			if m := bannerRe.FindStringSubmatch(bs[i].b.Text); m != nil && (len(rows) == 0 || bs[i].y < rows[0].y) {
-				banner = &bs[i]
-				bannerNo, _ = strconv.Atoi(m[3])
-				break
-			}
-		}
-		if banner == nil && len(rows) == 0 && isSectionPage(bs) {
-			// A cover or domain summary page ends the current fiche.
-			cur = nil
-			continue
-		}
-		firstRowY := math.Inf(1)
-		if len(rows) > 0 {
-			firstRowY = rows[0].y
-		}
-		// A banner with another number starts a new fiche at the page's
-		// first row; a banner on a fiche opened without one names it.
-		startsHere := false
-		if banner != nil {
-			switch {
-			case cur == nil:
-				startsHere = len(rows) > 0
-			case cur.number == 0 && !cur.pages[p]:
-				cur.number, cur.numConf = bannerNo, 0.9
-			case cur.number != bannerNo && cur.number != 0:
-				startsHere = len(rows) > 0
-			}
-		}
-		// Pre-table region: banner, title, title-level purpose lines, and
-		// items continued from the previous page.
-		var title, lines, cont []box
-		for _, bx := range bs {
-			if bx.y >= firstRowY || (banner != nil && bx.b.Start == banner.b.Start) {
-				continue
-			}
-			if banner != nil && bx.y < banner.y {
-				continue
-			}
-			switch {
-			case isTitle(bx):
-				title = append(title, bx)
-			case bx.x < margin+8 && bx.b.Kind != registre.BlockListItem:
-				lines = append(lines, bx)
-			default:
-				cont = append(cont, bx)
-			}
-		}
-		if !styled && len(title) == 0 && len(lines) > 0 && banner != nil {
-			// Without styles (fallback reader) the title is the first
-			// line under the banner.
-			title, lines = lines[:1], lines[1:]
-		}
-		if startsHere {
-			open(bannerNo, 1)
-		}
-		if cur != nil {
-			cur.pages[p] = true
-			if banner != nil && cur.number == bannerNo && cur.rec.Fields[registre.FieldReference] == nil {
-				addReference(cur, doc, *banner, p)
-			}
-			if len(cur.title) == 0 && len(title) > 0 {
-				cur.title = title
-				if len(lines) > 0 && len(cur.purposes) == 0 {
-					cur.purposes = lines
-				}
-			}
-			for _, bx := range cont {
-				cur.continueCell(doc, bx)
-			}
-		}
-		for ri, r := range rows {
-			end := math.Inf(1)
-			if ri+1 < len(rows) {
-				end = rows[ri+1].y
-			}
-			isSub := (r.cells[0] != nil && r.cells[0].field == registre.FieldSubPurposes) || (r.cells[1] != nil && r.cells[1].field == registre.FieldSubPurposes)
-			if cur == nil || (isSub && cur.hasSub) {
-				no, conf := 0, 0.0
-				if banner != nil && (cur == nil || cur.number != bannerNo) {
-					no, conf = bannerNo, 1
-				}
-				// A fiche opened mid-page takes the italic title just
-				// above its first row (a fiche that lost its banner).
-				var t []box
-				if banner == nil || no == 0 {
-					t = titleAbove(bs, r.y, rows, ri)
-				}
-				f := open(no, conf)
-				f.pages[p] = true
-				if banner != nil && no != 0 {
-					addReference(f, doc, *banner, p)
-					if len(title) > 0 {
-						f.title = title
-						f.purposes = lines
-					}
-				}
-				if len(t) > 0 {
-					f.title = t
-				}
-				if f.number == 0 {
-					if n, ok := toc.lookup(f.title); ok {
-						f.number, f.numConf = n, 0.6
-					}
-				}
-			}
-			if isSub {
-				cur.hasSub = true
-			}
-			cur.addRow(doc, r, bs, end, p)
-		}
+		st.page(p, byPage[p])
 	}
-
 	var recs []registre.RawRecord
-	for _, f := range out {
+	for _, f := range st.out {
 		recs = append(recs, f.finish(doc))
 	}
 	markShared(recs)
 	return recs, nil
+}
+
+// state is one pass over a document: the fiches found so far and the one
+// the next rows belong to.
+type state struct {
+	doc      *registre.Document
+	org      string
+	boundary float64 // x of the column gutter
+	toc      toc
+	margin   float64 // x of banners and titles
+	styled   bool
+	out      []*fiche
+	cur      *fiche
+}
+
+func (st *state) open(number int, conf float64) *fiche {
+	f := &fiche{number: number, numConf: conf, pages: map[int]bool{}, seen: map[registre.Field]bool{}}
+	f.rec = registre.RawRecord{Layout: Layout, Organisation: st.org, DocumentTitle: st.doc.Title}
+	st.out = append(st.out, f)
+	st.cur = f
+	return f
+}
+
+// page reads one page: its banner, the region above its first header row,
+// then its rows.
+func (st *state) page(p int, bs []box) {
+	for i := range bs {
+		bs[i].col = colOf(bs[i], st.boundary)
+	}
+	rows := headerRows(bs, st.boundary)
+	firstRowY := math.Inf(1)
+	if len(rows) > 0 {
+		firstRowY = rows[0].y
+	}
+	banner, bannerNo := findBanner(bs, firstRowY)
+	if banner == nil && len(rows) == 0 && isSectionPage(bs) {
+		// A cover or domain summary page ends the current fiche.
+		st.cur = nil
+		return
+	}
+	// A banner with another number starts a new fiche at the page's first
+	// row; a banner on a fiche opened without one names it.
+	startsHere := false
+	if banner != nil {
+		switch cur := st.cur; {
+		case cur == nil:
+			startsHere = len(rows) > 0
+		case cur.number == 0 && !cur.pages[p]:
+			cur.number, cur.numConf = bannerNo, confContinued
+		case cur.number != bannerNo && cur.number != 0:
+			startsHere = len(rows) > 0
+		}
+	}
+	title, lines, cont := st.preTable(bs, banner, firstRowY)
+	if startsHere {
+		st.open(bannerNo, 1)
+	}
+	if cur := st.cur; cur != nil {
+		cur.pages[p] = true
+		if banner != nil && cur.number == bannerNo && cur.rec.Fields[registre.FieldReference] == nil {
+			addReference(cur, *banner, p)
+		}
+		if len(cur.title) == 0 && len(title) > 0 {
+			cur.title = title
+			if len(cur.purposes) == 0 {
+				cur.purposes = lines
+			}
+		}
+		for _, bx := range cont {
+			cur.continueCell(bx)
+		}
+	}
+	for ri, r := range rows {
+		end := math.Inf(1)
+		if ri+1 < len(rows) {
+			end = rows[ri+1].y
+		}
+		isSub := (r.cells[0] != nil && r.cells[0].field == registre.FieldSubPurposes) || (r.cells[1] != nil && r.cells[1].field == registre.FieldSubPurposes)
+		if st.cur == nil || (isSub && st.cur.hasSub) {
+			st.openAtRow(p, bs, rows, ri, banner, bannerNo, title, lines)
+		}
+		st.cur.addRow(r, bs, end, p)
+	}
+}
+
+// openAtRow opens the fiche a header row starts: numbered by the page's
+// banner when that banner is not the previous fiche's, titled by the
+// page's title or, for a fiche that lost its banner, by the title just
+// above the row (its number then comes from the summary page).
+func (st *state) openAtRow(p int, bs []box, rows []row, ri int, banner *box, bannerNo int, title, lines []box) {
+	no, conf := 0, 0.0
+	if banner != nil && (st.cur == nil || st.cur.number != bannerNo) {
+		no, conf = bannerNo, 1
+	}
+	f := st.open(no, conf)
+	f.pages[p] = true
+	if no != 0 {
+		addReference(f, *banner, p)
+		f.title, f.purposes = title, lines
+	} else if t := titleAbove(bs, rows[ri].y, rows, ri); len(t) > 0 {
+		f.title = t
+	}
+	if f.number == 0 {
+		if n, ok := st.toc.lookup(f.title); ok {
+			f.number, f.numConf = n, 0.6
+		}
+	}
+}
+
+// findBanner returns the page's fiche banner above its first row.
+func findBanner(bs []box, firstRowY float64) (*box, int) {
+	for i := range bs {
+		if bs[i].b.Kind == registre.BlockListItem || bs[i].y >= firstRowY {
+			continue
+		}
+		if m := bannerRe.FindStringSubmatch(bs[i].b.Text); m != nil {
+			n, _ := strconv.Atoi(m[3])
+			return &bs[i], n
+		}
+	}
+	return nil, 0
+}
+
+// preTable sorts the blocks above a page's first header row (and below its
+// banner): the title, purpose lines printed under it at the margin, and
+// cell content continued from the previous page.
+func (st *state) preTable(bs []box, banner *box, firstRowY float64) (title, lines, cont []box) {
+	for _, bx := range bs {
+		if bx.y >= firstRowY || (banner != nil && (bx.b.Start == banner.b.Start || bx.y < banner.y)) {
+			continue
+		}
+		switch {
+		case isTitle(bx):
+			title = append(title, bx)
+		case bx.x < st.margin+8 && bx.b.Kind != registre.BlockListItem:
+			lines = append(lines, bx)
+		default:
+			cont = append(cont, bx)
+		}
+	}
+	if !st.styled && len(title) == 0 && len(lines) > 0 && banner != nil {
+		// Without styles (fallback reader) the title is the first line
+		// under the banner.
+		title, lines = lines[:1], lines[1:]
+	}
+	return title, lines, cont
 }
 
 func head(s string, n int) string {
@@ -517,7 +531,7 @@ func titleAbove(bs []box, y float64, rows []row, ri int) []box {
 	return out
 }
 
-func addReference(f *fiche, doc *registre.Document, banner box, page int) {
+func addReference(f *fiche, banner box, page int) {
 	m := bannerRe.FindStringSubmatchIndex(banner.b.Text)
 	if m == nil {
 		return
