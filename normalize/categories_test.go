@@ -133,3 +133,22 @@ func FuzzSensitive(f *testing.F) {
 		}
 	})
 }
+
+func TestOtherSensitive(t *testing.T) {
+	cases := []struct {
+		cats []string
+		want string
+	}{
+		{[]string{"données sensibles (santé, sociales, financières, appartenance syndicale ou politique...)"}, "opinions_politiques,syndicat"},
+		{[]string{"convictions religieuses (après le recueil d'un consentement exprès)"}, "religion"},
+		{[]string{"mandats syndicaux", "condamnations pénales"}, "syndicat,infractions"},
+		{[]string{"empreintes digitales"}, "biometrie"},
+		{[]string{"nom, prénom"}, ""},
+		{[]string{"aucune donnée relative aux infractions"}, ""},
+	}
+	for _, c := range cases {
+		if got := strings.Join(OtherSensitive(c.cats), ","); got != c.want {
+			t.Errorf("%q: %q, want %q", c.cats, got, c.want)
+		}
+	}
+}

@@ -209,6 +209,10 @@ func (n *normalizer) sensitive() {
 		}
 	}
 	r.Sensitive.Health, r.Sensitive.NIR = health, nir
+	r.Sensitive.Other = OtherSensitive(cats)
+	if len(r.Sensitive.Other) > 0 {
+		n.derive("sensitive.other", registre.FieldDataCategories, "catégories particulières repérées dans les catégories de données")
+	}
 }
 
 // name sets the record name: the printed one, else one derived from the

@@ -88,10 +88,10 @@ func Record(doc *registre.Document, raw registre.RawRecord) registre.Record {
 		}
 	}
 	r.Source.DocumentTitle = registre.Str(clean(title))
+	// The contract wants an ISO date here: a date we cannot read is left
+	// out rather than passed on in another shape.
 	if d, ok := Date(date); ok {
 		r.Source.DocumentDate = &d
-	} else {
-		r.Source.DocumentDate = registre.Str(clean(date))
 	}
 
 	// Organisation: the extractor's, else recognised in the document header.

@@ -48,6 +48,38 @@ var (
 	rePointerAny   = regexp.MustCompile(`\b(decisions? (de la )?(cnam|nationale|cnil)|declaration cnil|engagement de conformite|page \d+ de|figurant dans les systemes|resultant de l'application|acte reglementaire)\b`)
 )
 
+// Other special categories (Art. 9 and 10), as codes for sensitive.other.
+var otherSensitive = []struct {
+	code string
+	re   *regexp.Regexp
+}{
+	{"religion", regexp.MustCompile(`\b(religi\w*|convictions? (religieuses?|philosophiques?)|croyances?|confession)\b`)},
+	{"opinions_politiques", regexp.MustCompile(`\b(opinions? politiques?|appartenance (syndicale ou )?politique|ou politique)\b`)},
+	{"syndicat", regexp.MustCompile(`\b(syndica(l|le|les|ux|t|ts)|appartenance syndicale|mandats? (syndica\w*|representatifs?)|representants? du personnel)\b`)},
+	{"vie_sexuelle", regexp.MustCompile(`\b(vie sexuelle|orientation sexuelle)\b`)},
+	{"origine_ethnique", regexp.MustCompile(`\b(origine (raciale|ethnique)|origines? raciales?|ethni\w+)\b`)},
+	{"infractions", regexp.MustCompile(`\b(infractions?|condamnations?|casier judiciaire|mesures de surete|procedures? (penales?|judiciaires?)|antecedents judiciaires)\b`)},
+	{"biometrie", regexp.MustCompile(`\b(biometri\w*|empreintes? digitales?|reconnaissance faciale|gabarit)\b`)},
+	{"genetique", regexp.MustCompile(`\b(genetiques?|adn)\b`)},
+}
+
+// OtherSensitive returns the codes of the other special categories the data
+// categories name (religion, opinions_politiques, syndicat, vie_sexuelle,
+// origine_ethnique, infractions, biometrie, genetique), in that order.
+func OtherSensitive(categories []string) []string {
+	out := []string{}
+	for _, o := range otherSensitive {
+		for _, c := range categories {
+			f := fold(c)
+			if loc := o.re.FindStringIndex(f); loc != nil && !negated(f, loc[0]) {
+				out = append(out, o.code)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // Sensitive reads from the data categories whether health data and the NIR
 // are processed. Both are nil when no category is listed or the categories
 // are only pointers ("Suivant décision Cnam"); false when concrete
