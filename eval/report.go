@@ -10,9 +10,18 @@ import (
 
 // Summary is the one-line summary of a result.
 func (r Result) Summary() string {
-	return fmt.Sprintf("%s: records P=%.3f R=%.3f F1=%.3f (%d matched, %d gold, %d extracted) field score %.3f flags P=%.3f R=%.3f F1=%.3f",
+	return fmt.Sprintf("%s: records P=%.3f R=%.3f F1=%.3f (%d matched, %d gold, %d extracted) field score %s flags P=%.3f R=%.3f F1=%.3f",
 		label(r), r.Records.Precision, r.Records.Recall, r.Records.F1, r.Records.TP, r.GoldCount, r.GotCount,
-		r.FieldScore, r.Flags.Precision, r.Flags.Recall, r.Flags.F1)
+		fieldScore(r), r.Flags.Precision, r.Flags.Recall, r.Flags.F1)
+}
+
+// fieldScore prints "-" when no field was scored: a document that should
+// give no record has no field score, which is not a score of 0.
+func fieldScore(r Result) string {
+	if r.FieldsScored == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", r.FieldScore)
 }
 
 func label(r Result) string {
@@ -50,7 +59,7 @@ func WriteText(w io.Writer, results []Result) error {
 			return fmt.Sprintf("%.3f (%d)", f.Mean, f.N)
 		})
 	}
-	row("FIELD SCORE", "mean", func(r Result) string { return fmt.Sprintf("%.3f", r.FieldScore) })
+	row("FIELD SCORE", "mean", func(r Result) string { return fieldScore(r) })
 	row("records F1", "P/R/F1", func(r Result) string {
 		return fmt.Sprintf("%.3f/%.3f/%.3f", r.Records.Precision, r.Records.Recall, r.Records.F1)
 	})

@@ -216,6 +216,9 @@ type Result struct {
 	// FieldScore is the mean of the per-field means (fields gold never
 	// states are left out).
 	FieldScore float64 `json:"field_score"`
+	// FieldsScored is how many fields entered FieldScore (0 when gold
+	// states nothing that was matched, e.g. a document with no records).
+	FieldsScored int `json:"fields_scored"`
 	// Flags is micro P/R/F1 over (record, code) pairs of ScoredFlags.
 	Flags          PRF      `json:"flags"`
 	Pairs          []Pair   `json:"pairs"`
@@ -296,6 +299,7 @@ func Score(g *Gold, got []registre.Record) Result {
 	if n > 0 {
 		res.FieldScore = sum / float64(n)
 	}
+	res.FieldsScored = n
 	return res
 }
 

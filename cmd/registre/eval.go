@@ -25,6 +25,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	details := fs.Bool("details", false, "also list unmatched records and imperfect fields per record")
 	failUnder := fs.Float64("fail-under", 0, "exit 1 when a case's field score or record F1 is below this")
+	var llmf llmFlags
+	llmf.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: registre eval --gold GOLD.json INPUT\n       registre eval --cases CASES.json")
 		fs.PrintDefaults()
@@ -48,6 +50,14 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
+	assistant, err := llmf.assistant(stderr, "")
+	if err != nil {
+		fmt.Fprintf(stderr, "registre eval: %v\n", err)
+		return exitUsage
+	}
+	defer reportLLM(stderr, assistant)
+	opt := applyAssistant(pipeline.Options{Workers: 1}, assistant)
+
 	code := exitOK
 	var results []eval.Result
 	var golds []*eval.Gold
@@ -60,7 +70,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		recs, ok := extracted[c.Input]
 		if !ok {
-			recs, err = extractFile(ctx, c.Input)
+			recs, err = extractFile(ctx, c.Input, opt)
 			if err != nil {
 				// The input's records are absent: it scores as an empty
 				// extraction, and the run says so in its exit code.
@@ -73,7 +83,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		res.Gold, res.Input = c.Gold, c.Input
 		results = append(results, res)
 		golds = append(golds, g)
-		if *failUnder > 0 && (res.FieldScore < *failUnder || res.Records.F1 < *failUnder) {
+		if *failUnder > 0 && (res.FieldsScored > 0 && res.FieldScore < *failUnder || res.Records.F1 < *failUnder) {
 			code = exitFailed
 		}
 	}
@@ -100,8 +110,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // extractFile runs the whole pipeline (ingest → extract → normalize → flags)
 // on one input, as `registre extract` would.
-func extractFile(ctx context.Context, path string) ([]registre.Record, error) {
-	results, err := extractAll(ctx, []string{path}, pipeline.Options{Workers: 1})
+func extractFile(ctx context.Context, path string, opt pipeline.Options) ([]registre.Record, error) {
+	results, err := extractAll(ctx, []string{path}, opt)
 	if err != nil {
 		return nil, err
 	}

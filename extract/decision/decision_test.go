@@ -126,7 +126,10 @@ func TestCCMSADecision(t *testing.T) {
 			}
 			one(registre.FieldName, "services sécurisés extranet 5ème modification portant sur l'assistance aux extranautes")
 			one(registre.FieldReference, "14-04")
-			one(registre.FieldRecipients, "les agents MSA habilités à l'assistance aux extranautes")
+			one(registre.FieldRecipientsInternal, "les agents MSA habilités à l'assistance aux extranautes")
+			if c := values(r, registre.FieldRightsContact); len(c) != 1 {
+				t.Errorf("rights contact = %q, want the local one only", c)
+			}
 			one(registre.FieldController, "Directeur Général de la MSA")
 			one(registre.FieldRightsContact, "Directeur Général de la MSA Dordogne, Lot et Garonne ou de l'organisme de MSA")
 			one(registre.FieldDataSubjects, "assurés")

@@ -71,6 +71,7 @@ var (
 	dataVerbRe   = regexp.MustCompile(`(?i)^\s*(?:(?:sont|est)(?:\s+(?:relatives|les\s+suivantes))?|concernent|portent\s+sur)?\s*:?\s*`)
 	subjectsRe   = regexp.MustCompile(`(?i)\b(?:informations|donn[ée]es)\s+(?:relatives|concernant)\s+(?:aux|au|à\s+la|à\s+l'|à\s+l’|les)\s*([^,.:;]+?)\s+(?:et\s+concern[ée]es|concern[ée]es|qui|sont|font)`)
 	recipientsRe = regexp.MustCompile(`(?i)\bdestinataires?\b[^.:]*?\b(?:sont|est|seront)\s+(?::\s*)?`)
+	internalRe   = regexp.MustCompile(`(?i)^(?:les\s+|le\s+)?(?:agents|personnels?|services|salari[ée]s|collaborateurs|m[ée]decins[-\s]conseils)\b`)
 	rightsRe     = regexp.MustCompile(`(?i)droit\s+d'(?:acc[èe]s|opposition)|rectification|articles?\s+(?:3[89]|40)\b|droits?\s+(?:des\s+personnes|d['’]acc[èe]s)|s['’]exerce`)
 	contactRe    = regexp.MustCompile(`(?i)(?:en\s+s['’]adressant|s['’]exerce(?:nt)?|s['’]exercer)\s+(?:auprès\s+d[ue]s?\s+|auprès\s+de\s+l['’]|auprès\s+de\s+la\s+|à\s+l['’]|au\s+|à\s+la\s+)`)
 	controllerRe = regexp.MustCompile(`(?i),\s+((?:le|la|les)\s+.+?),\s*(?:responsables?|charg[ée]s?)\s+du\s+traitement`)
@@ -202,7 +203,12 @@ func (b builder) article(rec *registre.RawRecord, a *section) {
 				continue
 			}
 			if m := recipientsRe.FindStringIndex(t); m != nil && m[1] < len(t) {
-				b.add(rec, registre.FieldRecipients, p, m[1], len(t), label, where, confExplicit)
+				f := registre.FieldRecipients
+				if internalRe.MatchString(t[m[1]:]) {
+					// the organisation's own staff
+					f = registre.FieldRecipientsInternal
+				}
+				b.add(rec, f, p, m[1], len(t), label, where, confExplicit)
 			}
 		}
 	case artRights:
@@ -270,7 +276,10 @@ func (b builder) adoption(rec *registre.RawRecord, s section, org *string) {
 				b.add(rec, registre.FieldRightsContact, p, m[1], clauseEnd(t, m[1]), "", where, confArticle)
 			}
 			rec.Fields[registre.FieldRights] = append(rec.Fields[registre.FieldRights], prevRights...)
-			rec.Fields[registre.FieldRightsContact] = append(rec.Fields[registre.FieldRightsContact], prevContact...)
+			if len(rec.Fields[registre.FieldRightsContact]) == 0 {
+				// the national act's contact only when the caisse names none
+				rec.Fields[registre.FieldRightsContact] = prevContact
+			}
 		}
 	}
 }
