@@ -5,6 +5,7 @@ import (
 	"registre/extract/cramif"
 	"registre/extract/decision"
 	"registre/extract/form"
+	"registre/extract/sheet"
 )
 
 // defaultParsers lists every layout parser, most specific first. Add a
@@ -15,5 +16,6 @@ func defaultParsers() []Parser {
 		cramif.Parser{},
 		decision.Parser{},
 		form.Parser{},
+		sheet.Parser{},
 	}
 }
