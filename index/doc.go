@@ -54,6 +54,9 @@ type Doc struct {
 	SourcePath   string `json:"source_path"`
 	SourceSHA256 string `json:"source_sha256"`
 	Locator      string `json:"locator,omitempty"`
+	// ImplementationDate is indexed as a date by Elasticsearch (range
+	// queries); a value that is no calendar date is refused there.
+	ImplementationDate string `json:"implementation_date,omitempty"`
 
 	// Facets: FacetValues(rec), one field per key.
 	Facets map[string][]string `json:"-"`
@@ -67,23 +70,24 @@ func FacetField(key string) string { return "f_" + key }
 // NewDoc flattens rec for indexing.
 func NewDoc(rec *registre.Record) Doc {
 	d := Doc{
-		ID:             rec.ID,
-		Kind:           KindOf(rec),
-		Name:           rec.Name,
-		Organisation:   rec.Organisation,
-		Reference:      deref(rec.Reference),
-		Purposes:       joinLists(rec.Purposes, rec.SubPurposes),
-		DataCategories: nonEmpty(rec.DataCategories),
-		DataSubjects:   nonEmpty(rec.DataSubjects),
-		Recipients:     joinLists(rec.Recipients.Internal, rec.Recipients.External, rec.PersonsWithAccess, rec.Processors),
-		Retention:      deref(rec.Retention.Text),
-		Transfers:      joinLists([]string{deref(rec.Transfers.Text)}, rec.Transfers.Destinations, rec.Transfers.Safeguards),
-		Security:       nonEmpty(rec.SecurityMeasures),
-		SourcePath:     rec.Source.Path,
-		SourceSHA256:   rec.Source.SHA256,
-		Locator:        rec.Source.Locator,
-		Facets:         FacetValues(rec),
-		Record:         rec,
+		ID:                 rec.ID,
+		Kind:               KindOf(rec),
+		Name:               rec.Name,
+		Organisation:       rec.Organisation,
+		Reference:          deref(rec.Reference),
+		Purposes:           joinLists(rec.Purposes, rec.SubPurposes),
+		DataCategories:     nonEmpty(rec.DataCategories),
+		DataSubjects:       nonEmpty(rec.DataSubjects),
+		Recipients:         joinLists(rec.Recipients.Internal, rec.Recipients.External, rec.PersonsWithAccess, rec.Processors),
+		Retention:          deref(rec.Retention.Text),
+		Transfers:          joinLists([]string{deref(rec.Transfers.Text)}, rec.Transfers.Destinations, rec.Transfers.Safeguards),
+		Security:           nonEmpty(rec.SecurityMeasures),
+		SourcePath:         rec.Source.Path,
+		SourceSHA256:       rec.Source.SHA256,
+		Locator:            rec.Source.Locator,
+		ImplementationDate: deref(rec.ImplementationDate),
+		Facets:             FacetValues(rec),
+		Record:             rec,
 	}
 	var lb []string
 	for _, b := range rec.LegalBases {

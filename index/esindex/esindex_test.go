@@ -1,0 +1,222 @@
+package esindex
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"registre"
+	"registre/index"
+	"registre/index/indextest"
+)
+
+// esURL is the test node's URL (scripts/elasticsearch.sh start prints it).
+// Under CI the node must be there: a missing URL fails instead of skipping.
+func esURL(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("ELASTICSEARCH_URL")
+	if u == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("ELASTICSEARCH_URL is not set: CI must start scripts/elasticsearch.sh and export it")
+		}
+		t.Skip("ELASTICSEARCH_URL not set; start a node with scripts/elasticsearch.sh start")
+	}
+	return u
+}
+
+// openTest opens an index behind an alias of its own, dropped at the end.
+func openTest(t *testing.T, mutate func(*Config)) *Index {
+	t.Helper()
+	zero := 0
+	cfg := Config{
+		URL:      esURL(t),
+		Alias:    fmt.Sprintf("registre-test-%d", rand.Uint32()),
+		Replicas: &zero, // one node: replicas would keep the index yellow
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	x, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := x.Drop(context.Background()); err != nil {
+			t.Errorf("Drop: %v", err)
+		}
+		if err := x.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return x
+}
+
+func TestConformance(t *testing.T) {
+	indextest.Run(t, func(t *testing.T) index.Index { return openTest(t, nil) })
+}
+
+func mustPut(t *testing.T, w Writer, recs []registre.Record) {
+	t.Helper()
+	res, err := w.PutRecords(context.Background(), recs)
+	if err != nil || len(res.Failures) != 0 || res.Indexed != len(recs) {
+		t.Fatalf("PutRecords = %+v, %v; want %d indexed", res, err, len(recs))
+	}
+}
+
+func total(t *testing.T, x *Index) int {
+	t.Helper()
+	res, err := x.Search(context.Background(), index.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Total
+}
+
+func TestRebuildSwapsAliasAtomically(t *testing.T) {
+	ctx := context.Background()
+	x := openTest(t, nil)
+	recs := indextest.Fixtures(t)
+	mustPut(t, x, recs[:2])
+	if err := x.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before, err := x.aliasTargets(ctx)
+	if err != nil || len(before) != 1 {
+		t.Fatalf("alias targets %v, %v; want one index", before, err)
+	}
+
+	newName, err := x.Rebuild(ctx, func(ctx context.Context, w Writer) error {
+		mustPut(t, w, recs[2:7])
+		// Until the swap, searches still see the old index only.
+		if got := total(t, x); got != 2 {
+			t.Errorf("during rebuild the alias shows %d records; want the old 2", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Rebuild: %v", err)
+	}
+	if !strings.HasPrefix(newName, x.Alias()+"-v1-") {
+		t.Errorf("new index %q is not a versioned name of %s", newName, x.Alias())
+	}
+	after, err := x.aliasTargets(ctx)
+	if err != nil || !slices.Equal(after, []string{newName}) {
+		t.Fatalf("alias targets after rebuild %v, %v; want [%s]", after, err, newName)
+	}
+	if got := total(t, x); got != 5 {
+		t.Errorf("after rebuild the alias shows %d records; want 5", got)
+	}
+	res, err := x.es.Indices.Exists(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("old index %v still exists (status %d)", before, res.StatusCode)
+	}
+
+	// A failed rebuild leaves the alias where it was and removes its index.
+	var abandoned string
+	_, err = x.Rebuild(ctx, func(ctx context.Context, w Writer) error {
+		abandoned = w.(writerTo).target
+		mustPut(t, w, recs[:1])
+		return fmt.Errorf("source unreadable")
+	})
+	if err == nil || !strings.Contains(err.Error(), "source unreadable") {
+		t.Fatalf("failed Rebuild returned %v", err)
+	}
+	if got, _ := x.aliasTargets(ctx); !slices.Equal(got, []string{newName}) {
+		t.Errorf("alias moved by a failed rebuild: %v", got)
+	}
+	res, err = x.es.Indices.Exists([]string{abandoned})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("abandoned index %s kept", abandoned)
+	}
+	if got := total(t, x); got != 5 {
+		t.Errorf("after a failed rebuild the alias shows %d records; want 5", got)
+	}
+}
+
+func TestRefusedItemIsReportedWithItsID(t *testing.T) {
+	ctx := context.Background()
+	x := openTest(t, nil)
+	recs := indextest.Fixtures(t)[:3]
+	// The contract's pattern accepts "2019-13-01"; the date mapping does
+	// not: Elasticsearch refuses that one item of the bulk request.
+	bad := "2019-13-01"
+	recs[1].ImplementationDate = &bad
+	res, err := x.PutRecords(ctx, recs)
+	if err != nil {
+		t.Fatalf("PutRecords: %v", err)
+	}
+	if res.Indexed != 2 || len(res.Failures) != 1 {
+		t.Fatalf("PutRecords = %+v; want 2 indexed and 1 failure", res)
+	}
+	f := res.Failures[0]
+	if f.ID != recs[1].ID || f.Status != http.StatusBadRequest || !strings.Contains(f.Reason, "implementation_date") {
+		t.Errorf("failure %+v; want id %s, status 400, reason naming implementation_date", f, recs[1].ID)
+	}
+	if err := x.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := total(t, x); got != 2 {
+		t.Errorf("total %d; want the 2 accepted records", got)
+	}
+}
+
+// overloaded answers 429 to the first n bulk requests without forwarding
+// them, as a node whose write queue is full does, then lets requests through
+// to the real node.
+type overloaded struct {
+	next http.RoundTripper
+	n    atomic.Int32
+	seen atomic.Int32
+}
+
+func (o *overloaded) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/_bulk") && o.seen.Add(1) <= o.n.Load() {
+		if r.Body != nil {
+			_, _ = io.Copy(io.Discard, r.Body)
+			r.Body.Close()
+		}
+		h := http.Header{}
+		h.Set("X-Elastic-Product", "Elasticsearch")
+		h.Set("Content-Type", "application/json")
+		body := `{"error":{"type":"es_rejected_execution_exception","reason":"rejected execution (queue capacity 200)"},"status":429}`
+		return &http.Response{StatusCode: http.StatusTooManyRequests, Status: "429 Too Many Requests", Header: h,
+			Body: io.NopCloser(strings.NewReader(body)), Request: r, ContentLength: int64(len(body))}, nil
+	}
+	return o.next.RoundTrip(r)
+}
+
+func TestOverloadedNodeIsRetried(t *testing.T) {
+	ctx := context.Background()
+	o := &overloaded{next: http.DefaultTransport}
+	o.n.Store(2)
+	x := openTest(t, func(c *Config) { c.Transport = o })
+	recs := indextest.Fixtures(t)
+	res, err := x.PutRecords(ctx, recs)
+	if err != nil || len(res.Failures) != 0 || res.Indexed != len(recs) {
+		t.Fatalf("PutRecords = %+v, %v; want every record indexed after the 429s", res, err)
+	}
+	if got := o.seen.Load(); got < 3 {
+		t.Errorf("%d bulk requests; want the 2 refused ones and a retry", got)
+	}
+	if err := x.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.Get(ctx, recs[0].ID); err != nil {
+		t.Errorf("Get after retries: %v", err)
+	}
+}
