@@ -40,7 +40,7 @@ var numberWords = map[string]float64{
 const numWord = `(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?|trente|quarante|cinquante|soixante|cent)`
 
 var (
-	reDuration = regexp.MustCompile(`(?:\b(\d+(?:[.,]\d+)?|\d+/\d+)|\b(` + numWord + `(?:[- ](?:et[- ])?` + numWord + `){0,3}))\s*(?:\(\s*\d+\s*\)\s*)?` +
+	reDuration = regexp.MustCompile(`(?:\b(\d+(?:[.,]\d+)?|\d+/\d+)|\b(` + numWord + `(?:[- ](?:et[- ])?` + numWord + `){0,3}))\s*(?:\(\s*(?:\d+|` + numWord + `(?:[- ]` + numWord + `){0,3})\s*\)\s*)?` +
 		`(ans|an|annees|annee|mois|semaines|semaine|jours|jour|j|heures|heure|h|journees|journee)\b` +
 		`(?:\s+(?:civiles?|glissant(?:es|e|s)?|calendaires?|ouvres|ouvrables|francs|pleins|pleines|revolus|revolues|entiers|entieres)\b)?`)
 	reIndefinite = regexp.MustCompile(`\b(illimitee?s?|sans limit(e|ation) de (duree|temps)|sans limite|duree (illimitee|indeterminee|indefinie)|indefiniment|pas de suppression|aucune suppression|jamais supprimee?s?|ne sont jamais (supprimees|effacees|detruites)|archives? definitives?|conservee?s? (a vie|definitivement|sans limite))\b`)
@@ -55,6 +55,7 @@ var (
 	reClauseEnd = regexp.MustCompile(`;|\s+et (?:dans|pour|sur|a la|au)\s|\s[-–—]\s|,\s*en l'absence|\s+(?:donnees|elles|ils)\s+(?:sont\s+)?conserv|\s+a l'exception|,\s*sauf|\s+ou jusqu|,\s*ou\b|\s+ou,|,?\s+(?:puis|sauf|si|lorsqu\w*|conformement|en cas|dans le respect|afin|a des fins|aux fins|et jusqu|pour (?:tout|toute|assurer|permettre|des besoins|les|le|la|l')|en archiv\w*|dans un environnement|par (?:le|la|l')\s)\b|\s+\(conservation|\s*:\s|\n`)
 	// "Les données X sont conservées" / "Relevés de compte à conserver".
 	reSubjectScope = regexp.MustCompile(`([^;:]{3,160}?)\s+(?:(?:sont|est|seront|sera|peuvent etre|doivent etre|doit etre|peut etre)\s+(?:conserv|archiv|gard|stock|supprim|detrui|efface|mis\w* a disposition|accessibl)\w*|a conserver|conserv\w+ par)`)
+	reUntilThen    = regexp.MustCompile(`(?:jusqu'(?:a|au|aux)|pendant|durant|toute la duree d[eu']|le temps d[eu'])\s*([^.;:]{3,120}?)\s*,?\s*puis\s*$`)
 	rePeriodic     = regexp.MustCompile(`\b(tous les|toutes les)\s*$`)
 	reDaily        = regexp.MustCompile(`\bchaque (soir|jour|nuit)\b|\bquotidienne(ment)?\b`)
 	reCondition    = regexp.MustCompile(`(?:plus de|moins de|plus d'|moins d'|age de|agee? de|ages de|depuis plus de|au-dela de|superieure? a|inferieure? a|derniers?|dernieres?)\s*$`)
@@ -218,6 +219,13 @@ func Periods(text string) []registre.Period {
 		// "EVENT + 18 mois", "Année en cours + 2 ans".
 		if ev, ok := eventBeforePlus(pre, preSrc); ok {
 			trigger = ev
+		}
+		// "jusqu'à la fin du contrat puis 5 ans": the period runs from the
+		// end of the first phase.
+		if trigger == "" {
+			if m := reUntilThen.FindStringSubmatchIndex(pre); m != nil {
+				trigger = stripArticle(trimTrail(clean(string(preSrc[len([]rune(pre[:m[2]])):len([]rune(pre[:m[3]]))]))))
+			}
 		}
 		if rePeriodic.MatchString(pre) {
 			trigger = "purge périodique"
@@ -462,7 +470,7 @@ func stripArticle(s string) string {
 	s = clean(s)
 	f := fold(s)
 	for _, p := range []string{"les ", "la ", "le ", "l'", "des ", "du ", "de la ", "de l'", "d'", "que "} {
-		if strings.HasPrefix(f, p) && len(f) > len(p)+2 {
+		if strings.HasPrefix(f, p) && len(f) > len(p)+1 {
 			return clean(string([]rune(s)[len([]rune(p)):]))
 		}
 	}

@@ -270,6 +270,23 @@ func TestParseRetentionPhrasings(t *testing.T) {
 		{"Le temps nécessaire", []wantPeriod{}, unset},
 		{"0,5 an", []wantPeriod{{0.5, "year", "", "", ""}}, no},
 		{"1,5 ans", []wantPeriod{{1.5, "year", "", "", ""}}, no},
+		{"5 (cinq) ans", []wantPeriod{{5, "year", "P5Y", "", ""}}, no},
+		{"cinq (5) ans à compter de la clôture", []wantPeriod{{5, "year", "P5Y", "clôture", ""}}, no},
+		{"durée du contrat + 5 ans", []wantPeriod{{5, "year", "P5Y", "durée du contrat", ""}}, no},
+		{"Les CV sont conservés 2 ans à partir du dernier contact", []wantPeriod{{2, "year", "P2Y", "dernier contact", "CV"}}, no},
+		{"Conservation : 13 mois maximum pour les cookies", []wantPeriod{{13, "month", "P13M", "", "cookies"}}, no},
+		{"Données de connexion : 1 an glissant", []wantPeriod{{1, "year", "P1Y", "", "Données de connexion"}}, no},
+		{"jusqu'à la fin du contrat puis 5 ans en archivage intermédiaire", []wantPeriod{{5, "year", "P5Y", "fin du contrat", ""}}, no},
+		{"La durée de conservation est fixée à 10 ans à compter de la fin de l'exercice comptable", []wantPeriod{{10, "year", "P10Y", "fin de l'exercice comptable", ""}}, no},
+		{"Les données sont conservées durant 3 années après la fin de la prise en charge.", []wantPeriod{{3, "year", "P3Y", "fin de la prise en charge", ""}}, no},
+		{"Suppression au bout de 60 jours", []wantPeriod{{60, "day", "P60D", "", ""}}, no},
+		{"conservées un (1) an", []wantPeriod{{1, "year", "P1Y", "", ""}}, no},
+		{"5ans", []wantPeriod{{5, "year", "P5Y", "", ""}}, no},
+		{"3ans après clôture", []wantPeriod{{3, "year", "P3Y", "clôture", ""}}, no},
+		{"12mois", []wantPeriod{{12, "month", "P12M", "", ""}}, no},
+		{"2 ans maximum après la fin du traitement médical", []wantPeriod{{2, "year", "P2Y", "fin du traitement médical", ""}}, no},
+		{"Durée de conservation non précisée", nil, unset},
+		{"Le temps nécessaire au traitement de la demande", nil, unset},
 	}
 	for _, c := range cases {
 		r := ParseRetention(c.in)
