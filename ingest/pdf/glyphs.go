@@ -83,6 +83,13 @@ func newFontInfo(v lpdf.Value) *fontInfo {
 		for i := 0; i < ws.Len() && i < 65536; i++ {
 			fi.widths = append(fi.widths, ws.Index(i).Float64())
 		}
+		// The standard 14 fonts may come without widths; glyphs drawn with
+		// no advance would pile up at one x and lose their word gaps, so
+		// give them an average advance.
+		fi.dw = v.Key("FontDescriptor").Key("MissingWidth").Float64()
+		if len(fi.widths) == 0 {
+			fi.dw = 500
+		}
 	}
 	return fi
 }
@@ -141,7 +148,7 @@ func (f *fontInfo) width(code int) float64 {
 	if i >= 0 && i < len(f.widths) {
 		return f.widths[i]
 	}
-	return 0
+	return f.dw
 }
 
 func (f *fontInfo) decode(code string) string {

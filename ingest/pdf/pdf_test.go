@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -351,6 +352,7 @@ func FuzzRead(f *testing.F) {
 		f.Add(data)
 		f.Add(data[:len(data)/3])
 	}
+	f.Add(handmadePDF("BT /F1 12 Tf 72 700 Td (Une page) Tj ET", "q 1 0 0 1 10 10 cm BT /F1 9 Tf 2 Tr [(A) -250 (B)] TJ T* (C) ' ET Q"))
 	f.Add([]byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[2 0 R]/Count 1>>endobj\ntrailer<</Root 1 0 R>>\nstartxref\n9\n%%EOF\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, err := Read(context.Background(), "fuzz.pdf", data)
@@ -363,4 +365,61 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+// handmadePDF writes a PDF with one page per content stream, using the
+// standard Helvetica font (no widths), with a correct cross-reference table.
+func handmadePDF(contents ...string) []byte {
+	var b bytes.Buffer
+	var offs []int
+	obj := func(s string) {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offs), s)
+	}
+	b.WriteString("%PDF-1.4\n")
+	n := len(contents)
+	kids := ""
+	for i := range contents {
+		kids += fmt.Sprintf("%d 0 R ", 4+2*i)
+	}
+	obj("<< /Type /Catalog /Pages 2 0 R >>")
+	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids, n))
+	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	for i, c := range contents {
+		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", 5+2*i))
+		obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(c), c))
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
+	return b.Bytes()
+}
+
+// A page whose content stream makes ledongthuc panic is read again by
+// pdftotext; the other pages keep the main reader.
+func TestReadPageFallback(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("poppler-utils not installed")
+	}
+	data := handmadePDF(
+		"BT /F1 12 Tf 72 700 Td (Premiere page lisible) Tj ET",
+		"BT /F1 12 Tf 72 700 Td (Seconde page) Tj ET end", // "end" without "begin": ledongthuc panics
+	)
+	doc, err := Read(t.Context(), "handmade.pdf", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pagesOf(doc, "Premiere page lisible"); !equalInts(got, []int{1}) {
+		t.Errorf("page 1 text on pages %v; text %q", got, doc.Text)
+	}
+	if got := pagesOf(doc, "Seconde page"); !equalInts(got, []int{2}) {
+		t.Errorf("page 2 text on pages %v; text %q", got, doc.Text)
+	}
+	if len(doc.Warnings) != 1 || !strings.Contains(doc.Warnings[0], "page 2: ledongthuc/pdf panicked") || !strings.Contains(doc.Warnings[0], "read with pdftotext") {
+		t.Errorf("warnings = %q", doc.Warnings)
+	}
+	checkSpans(t, doc)
 }
