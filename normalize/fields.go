@@ -38,11 +38,18 @@ func (n *normalizer) scalars() {
 		r.RegulatoryAct = registre.Str(t[0])
 		n.prov("regulatory_act", registre.FieldRegulatoryAct)
 	}
-	for _, t := range n.texts(registre.FieldImplementationDate) {
-		if d, ok := Date(t); ok {
-			r.ImplementationDate = &d
+	if ts := n.texts(registre.FieldImplementationDate); len(ts) > 0 {
+		for _, t := range ts {
+			if d, ok := Date(t); ok {
+				r.ImplementationDate = &d
+				break
+			}
+		}
+		if r.ImplementationDate != nil {
 			n.prov("implementation_date", registre.FieldImplementationDate)
-			break
+		} else {
+			// Nothing is lost: the reviewer sees what was printed.
+			n.derive("implementation_date", registre.FieldImplementationDate, "date non reconnue : « "+ts[0]+" »")
 		}
 	}
 

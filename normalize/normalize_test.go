@@ -181,3 +181,29 @@ func TestPlaceholdersSkipped(t *testing.T) {
 }
 
 func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+
+func TestUnreadableDateKeepsEvidence(t *testing.T) {
+	r := registre.RawRecord{Organisation: "Cramif"}
+	r.Add(registre.FieldName, rv("X", 0))
+	r.Add(registre.FieldImplementationDate, rv("à l'ouverture du centre", 40))
+	rec := Record(nil, r)
+	if rec.ImplementationDate != nil {
+		t.Fatalf("date = %q", *rec.ImplementationDate)
+	}
+	p, ok := rec.Provenance["implementation_date"]
+	if !ok || p.Start != 40 || !strings.Contains(p.Derived, "à l'ouverture du centre") {
+		t.Errorf("provenance = %+v", p)
+	}
+}
+
+func BenchmarkRecords(b *testing.B) {
+	raws := make([]registre.RawRecord, 73)
+	for i := range raws {
+		raws[i] = cramifRaw()
+	}
+	doc := &registre.Document{Path: "x.html", Format: registre.FormatHTML, SHA256: strings.Repeat("a", 64)}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Records(doc, raws)
+	}
+}
