@@ -36,8 +36,10 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.SetOutput(stderr)
 	jsonl := fs.Bool("jsonl", false, "print one JSON record per line (the output contract)")
 	workers := fs.Int("workers", 0, "files processed at once (default: number of CPUs)")
+	var llmf llmFlags
+	llmf.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: registre extract --jsonl [--workers N] PATH...")
+		fmt.Fprintln(stderr, "usage: registre extract --jsonl [--workers N] [--llm [--llm-base-url URL] [--llm-model NAME] | --llm-dry-run] PATH...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -47,11 +49,17 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fs.Usage()
 		return exitUsage
 	}
-	results, err := extractAll(ctx, fs.Args(), pipeline.Options{Workers: *workers})
+	assistant, err := llmf.assistant(stderr, "")
 	if err != nil {
 		fmt.Fprintf(stderr, "registre extract: %v\n", err)
 		return exitUsage
 	}
+	results, err := extractAll(ctx, fs.Args(), applyAssistant(pipeline.Options{Workers: *workers}, assistant))
+	if err != nil {
+		fmt.Fprintf(stderr, "registre extract: %v\n", err)
+		return exitUsage
+	}
+	defer reportLLM(stderr, assistant)
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	enc := json.NewEncoder(w)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -105,6 +104,3 @@ func DefaultCacheDir(dataDir string) string {
 	}
 	return ""
 }
-
-// isNotExist is for tests that look into the cache.
-func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
