@@ -191,7 +191,9 @@ func DataCategoryKeywords(category string) []string {
 	var out []string
 	for _, k := range dataCategoryKeywords {
 		for _, p := range k.phrases {
-			if strings.Contains(text, " "+wordsOnly(p)+" ") {
+			p = " " + wordsOnly(p)
+			// Plurals: "bancaires", "médicaux" is listed as such.
+			if strings.Contains(text, p+" ") || strings.Contains(text, p+"s ") || strings.Contains(text, p+"x ") {
 				out = append(out, k.keyword)
 				break
 			}
