@@ -11,6 +11,7 @@ import (
 // (points, Y grows down, Y is the baseline).
 type glyph struct {
 	s      string
+	dir    int // text direction in quarter turns counter-clockwise (0-3)
 	x, y   float64
 	w      float64
 	size   float64
@@ -199,11 +200,61 @@ func extractPage(p lpdf.Page, shared map[string]*fontInfo) pageContent {
 	cache := map[string]*fontInfo{}
 	st := textState{ctm: identity, th: 1, tm: identity, tlm: identity, fonts: res.Key("Font")}
 	run(p.V.Key("Contents"), res, st, cache, shared, &pc, 0)
+	if turns := dominantDir(pc.glyphs); turns != 0 {
+		// Text drawn sideways (a landscape table on a portrait page):
+		// turn the page so that its text runs left to right.
+		llx, lly, urx, ury = turnBox(llx, lly, urx, ury, turns)
+		pc.width, pc.height = math.Abs(urx-llx), math.Abs(ury-lly)
+		top, left = math.Max(ury, lly), math.Min(llx, urx)
+		for i := range pc.glyphs {
+			pc.glyphs[i].x, pc.glyphs[i].y = turn(pc.glyphs[i].x, pc.glyphs[i].y, turns)
+		}
+	}
 	for i := range pc.glyphs {
 		pc.glyphs[i].x -= left
 		pc.glyphs[i].y = top - pc.glyphs[i].y
 	}
 	return pc
+}
+
+// quarterTurns rounds the direction of a text matrix's x axis to quarter
+// turns counter-clockwise.
+func quarterTurns(a, b float64) int {
+	if a == 0 && b == 0 {
+		return 0
+	}
+	q := int(math.Round(math.Atan2(b, a) / (math.Pi / 2)))
+	return ((q % 4) + 4) % 4
+}
+
+// dominantDir is the direction most glyphs of a page are drawn in.
+func dominantDir(gs []glyph) int {
+	var n [4]int
+	for _, g := range gs {
+		n[g.dir]++
+	}
+	best := 0
+	for d := 1; d < 4; d++ {
+		if n[d] > n[best] {
+			best = d
+		}
+	}
+	return best
+}
+
+// turn rotates a point clockwise by the given quarter turns, undoing text
+// drawn that many quarter turns counter-clockwise.
+func turn(x, y float64, turns int) (float64, float64) {
+	for i := 0; i < turns; i++ {
+		x, y = y, -x
+	}
+	return x, y
+}
+
+func turnBox(llx, lly, urx, ury float64, turns int) (float64, float64, float64, float64) {
+	ax, ay := turn(llx, lly, turns)
+	bx, by := turn(urx, ury, turns)
+	return math.Min(ax, bx), math.Min(ay, by), math.Max(ax, bx), math.Max(ay, by)
 }
 
 func inherited(v lpdf.Value, key string) lpdf.Value {
@@ -267,7 +318,7 @@ func run(strm, res lpdf.Value, g textState, cache, shared map[string]*fontInfo, 
 			s := f.decode(code)
 			if s != "" && s != "\x00" {
 				pc.glyphs = append(pc.glyphs, glyph{
-					s: s, x: trm[2][0], y: trm[2][1], w: w0 / 1000 * math.Hypot(trm[0][0], trm[0][1]),
+					s: s, x: trm[2][0], y: trm[2][1], dir: quarterTurns(trm[0][0], trm[0][1]), w: w0 / 1000 * math.Hypot(trm[0][0], trm[0][1]),
 					size: size, font: f.name, bold: f.bold, italic: f.italic,
 				})
 			}

@@ -423,3 +423,22 @@ func TestReadPageFallback(t *testing.T) {
 	}
 	checkSpans(t, doc)
 }
+
+// Text drawn sideways (rotated text matrix) is read along its own direction.
+func TestReadSidewaysText(t *testing.T) {
+	for _, tt := range []struct{ name, m1, m2 string }{
+		{"quarter turn", "0 1 -1 0 300 100", "0 1 -1 0 314 100"},        // reads upwards: next line to the right
+		{"three quarter turns", "0 -1 1 0 300 700", "0 -1 1 0 286 700"}, // reads downwards: next line to the left
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Read(t.Context(), "sideways.pdf", handmadePDF(
+				"BT /F1 12 Tf "+tt.m1+" Tm (Texte vertical) Tj ET BT /F1 12 Tf "+tt.m2+" Tm (Deuxieme ligne) Tj ET"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := pagesOf(doc, "Texte vertical Deuxieme ligne"); !equalInts(got, []int{1}) {
+				t.Errorf("text %q", doc.Text)
+			}
+		})
+	}
+}
