@@ -8,6 +8,7 @@ import (
 
 	"registre"
 	"registre/eval"
+	"registre/extract"
 	"registre/extract/sheet"
 	"registre/ingest"
 	"registre/normalize"
@@ -57,4 +58,38 @@ func TestGold(t *testing.T) {
 	}
 	_ = os.Getenv
 	_ = registre.FormatXLSX
+}
+
+// The same register read from its spreadsheet and from its web page gives
+// the same record ids.
+func TestIDsAgreeWithHTML(t *testing.T) {
+	read := func(path string) map[string]string {
+		doc, err := ingest.ReadFile(context.Background(), path, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex := extract.New()
+		raws, _, err := ex.Extract(context.Background(), doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]string{}
+		for _, r := range normalize.Records(doc, raws) {
+			ids[r.Name] = r.ID
+		}
+		return ids
+	}
+	x, h := read("../../fixtures/sheet/cramif-registre.xlsx"), read("../../fixtures/sheet/cramif-registre.html")
+	if len(x) != 73 {
+		t.Fatalf("%d named records from the xlsx", len(x))
+	}
+	same := 0
+	for name, id := range x {
+		if h[name] == id {
+			same++
+		}
+	}
+	if same != len(x) {
+		t.Errorf("%d of %d xlsx ids equal the HTML ids", same, len(x))
+	}
 }

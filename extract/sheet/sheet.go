@@ -179,10 +179,15 @@ func (Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre.R
 				continue
 			}
 			sortValues(&rec)
-			if v, ok := rec.First(registre.FieldReference); ok {
-				rec.Key = strings.TrimSpace(v.Text)
-			} else if v, ok := rec.First(registre.FieldName); ok {
+			// The key is the name, as the register's other renderings
+			// (HTML page, printed PDF, declaration forms) have no number:
+			// the same record then gets the same id from every rendering.
+			// The N° stays the record's reference; it keys rows without a
+			// name.
+			if v, ok := rec.First(registre.FieldName); ok {
 				rec.Key = labels.Fold(v.Text)
+			} else if v, ok := rec.First(registre.FieldReference); ok {
+				rec.Key = strings.TrimSpace(v.Text)
 			}
 			rec.Locator = rowRange(row)
 			out = append(out, rec)

@@ -90,7 +90,7 @@ func TestRegister(t *testing.T) {
 	if a := r.Fields[registre.FieldAttachments]; len(a) != 2 || a[0].Size != "pdf - 119.09 Ko" || a[1].Size != "pdf - 80 Ko" {
 		t.Errorf("attachments %+v", a)
 	}
-	if r.Key != "12" || r.Locator != "'Registre 2021'!A4:H4" {
+	if r.Key != "paie" || r.Locator != "'Registre 2021'!A4:H4" {
 		t.Errorf("key %q locator %q", r.Key, r.Locator)
 	}
 	if r.Organisation != "CGSS Guadeloupe" {
