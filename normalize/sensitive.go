@@ -63,14 +63,29 @@ var otherSensitive = []struct {
 	{"genetique", regexp.MustCompile(`\b(genetiques?|adn)\b`)},
 }
 
+var otherStems = []string{"religi", "convict", "croyance", "confession", "politique", "syndica", "representant", "mandat", "sexuel", "ethni", "origine", "infraction", "condamnation", "casier", "surete", "penal", "judiciaire", "biometri", "empreinte", "faciale", "gabarit", "genetique", "adn"}
+
 // OtherSensitive returns the codes of the other special categories the data
 // categories name (religion, opinions_politiques, syndicat, vie_sexuelle,
 // origine_ethnique, infractions, biometrie, genetique), in that order.
 func OtherSensitive(categories []string) []string {
 	out := []string{}
+	folded := make([]string, len(categories))
+	for i, c := range categories {
+		folded[i] = fold(c)
+	}
+	found := false
+	for _, f := range folded {
+		if hasAnyStem(f, otherStems) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return out
+	}
 	for _, o := range otherSensitive {
-		for _, c := range categories {
-			f := fold(c)
+		for _, f := range folded {
 			if loc := o.re.FindStringIndex(f); loc != nil && !negated(f, loc[0]) {
 				out = append(out, o.code)
 				break
@@ -92,10 +107,11 @@ func Sensitive(categories, context []string) (health, nir *bool) {
 		if !isPointer(c) {
 			concrete = true
 		}
-		if HasHealth(c) {
+		f := fold(c)
+		if health == nil && hasHealthFolded(f) {
 			health = registre.Bool(true)
 		}
-		if HasNIR(c) {
+		if nir == nil && hasNIRFolded(f) {
 			nir = registre.Bool(true)
 		}
 	}
@@ -128,7 +144,33 @@ var reHealthContext = regexp.MustCompile(`\b(donnees (de|relatives a la|concerna
 // HasHealth reports whether a text names health data (not negated in its
 // clause).
 func HasHealth(s string) bool {
-	f := fold(s)
+	return hasHealthFolded(fold(s))
+}
+
+// Literal stems one of which every health term contains: a text with none
+// of them skips the (large) regular expression.
+var healthStems = []string{
+	"sante", "medic", "patholog", "diagnos", "maladi", "affection", "ald", "handicap", "rqth", "invalidite",
+	"incapacite", "sequelle", "guerison", "arret", "hospitali", "soins", "ordonnance", "acte", "traitement",
+	"contre", "vaccin", "covid", "depistage", "test", "vision", "dentaire", "clinique", "imagerie", "echantillon",
+	"analyse", "grossesse", "maternite", "interruption", "ivg", "psych", "addiction", "aggir", "gir", "dependance",
+	"difficulte", "genetique", "biometri", "poids", "imc", "allergi", "cim", "examen", "bilan", "certificat",
+	"avis", "secret", "questionnaire", "dossier", "motif", "informations",
+}
+
+func hasAnyStem(f string, stems []string) bool {
+	for _, st := range stems {
+		if strings.Contains(f, st) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasHealthFolded(f string) bool {
+	if !hasAnyStem(f, healthStems) {
+		return false
+	}
 	for _, m := range reHealth.FindAllStringIndex(f, -1) {
 		if !negated(f, m[0]) {
 			return true
@@ -137,6 +179,9 @@ func HasHealth(s string) bool {
 	// "rapports médicaux", "informations médicales": a medical adjective on
 	// data, but not on a service or a person ("service médical", "centre
 	// médical", "personnel médical").
+	if !strings.Contains(f, "medica") {
+		return false
+	}
 	for _, m := range reMedical.FindAllStringSubmatchIndex(f, -1) {
 		if !medicalActors[f[m[2]:m[3]]] && !negated(f, m[0]) {
 			return true
@@ -159,7 +204,15 @@ var medicalActors = map[string]bool{
 
 // HasNIR reports whether a text names the social-security number.
 func HasNIR(s string) bool {
-	f := fold(s)
+	return hasNIRFolded(fold(s))
+}
+
+var nirStems = []string{"nir", "nia", "nni", "securite sociale", "ss", "repertoire", "immatriculation", "identifiant national", "ins", "matricule"}
+
+func hasNIRFolded(f string) bool {
+	if !hasAnyStem(f, nirStems) {
+		return false
+	}
 	for _, m := range reNIR.FindAllStringIndex(f, -1) {
 		if !negated(f, m[0]) {
 			return true
