@@ -255,7 +255,7 @@ func checkDataCategories(r *registre.Record) []hit {
 // --- Legal basis -----------------------------------------------------------
 
 // art6TextRe recognises an Art. 6 basis written out when no code was set.
-var art6TextRe = regexp.MustCompile(`\b(?:art(?:icle)?\.?\s*6\s*[-.(§,]*\s*(?:paragraphe\s*)?1\s*[-.)(, ]*\s*(?:point\s*)?[a-f]\b|6[-.]1[-.]?[a-f]\b|obligations? legales?|mission d'interet public|execution d'une mission|autorite publique|consentement|interets? legitimes?|execution d'un contrat|mesures precontractuelles|interets vitaux)`)
+var art6TextRe = regexp.MustCompile(`\b(?:art(?:icle)?\.?\s*6\s*[-.(§,]*\s*(?:paragraphe\s*)?1\s*[-.)(, ]*\s*(?:point\s*)?[a-f]\b|6[-.]1[-.]?[a-f]\b|obligations? (?:legales?|reglementaires?)|missions? d'interet (?:public|general)|missions? de service public|service public|execution d'une mission|autorite publique|consentement|interets? legitimes?|execution (?:d'un|du) contrat|contrat de travail|mesures precontractuelles|interets vitaux)`)
 
 func checkLegalBasis(r *registre.Record) []hit {
 	for _, lb := range r.LegalBases {

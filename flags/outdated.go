@@ -10,12 +10,12 @@ import (
 
 var (
 	// cnilFormalityRe: prior formalities of loi 78-17 before 2018.
-	cnilFormalityRe = regexp.MustCompile(`\b(?:declarations? (?:normale |simplifiee |prealable |ordinaire |interne )?(?:a la |aupres de la |de la |en )?cnil|declarations? (?:normale|simplifiee)s? n|recepisses? (?:cnil|de (?:la )?declaration|de la cnil|n\s?°)|(?:enregistree?s?|declaree?s?) (?:a la cnil )?sous le (?:n|numero)\s?°?\s?\d{4,}|n\s?° (?:de )?declaration cnil|autorisations? (?:de la cnil|cnil|n\s?° ?\d)|autorisee?s? par la cnil|avis (?:reput\w+ )?favorable de la cnil|avis reput\w+ favorable|normes? simplifiees?|dispense de declaration|dispense n\s?°|autorisation unique|au-\d{3}|ns-\d{2,3}|acte reglementaire unique|deliberations? (?:de la )?cnil (?:n\s?°\s?)?(\d{2,4})-\d+)\b`)
+	cnilFormalityRe = regexp.MustCompile(`\b(?:declarations? (?:normale |simplifiee |prealable |ordinaire |interne )?(?:a la |aupres de la |de la |en )?cnil|declarations? (?:normale|simplifiee)s?|(?:n\s?°|numero) (?:de )?(?:declaration |dossier )?cnil\s?:?\s?\d{4,}|cnil\s?(?:n\s?°|numero)\s?:?\s?\d{4,}|dossier cnil|\bns\s?-?\s?\d{2}|recepisses? (?:cnil|de (?:la )?declaration|de la cnil|n\s?°)|(?:enregistree?s?|declaree?s?) (?:a la cnil )?sous le (?:n|numero)\s?°?\s?\d{4,}|n\s?° (?:de )?declaration cnil|autorisations? (?:de la cnil|cnil|n\s?° ?\d)|autorisee?s? par la cnil|avis (?:reput\w+ )?favorable de la cnil|avis reput\w+ favorable|normes? simplifiees?|dispense de declaration|dispense n\s?°|autorisation unique|au-\d{3}|acte reglementaire unique|deliberations? (?:de la )?cnil (?:n\s?°\s?)?(\d{2,4})-\d+)\b`)
 	// yearRe finds years in the clause, to tell a post-2018 CNIL decision
 	// (still valid: health-research authorisations) from a legacy one.
 	yearRe = regexp.MustCompile(`\b(19[7-9]\d|20\d\d)\b`)
 	// cilRe: the correspondant informatique et libertés (case-insensitive part).
-	cilRe = regexp.MustCompile(`\bcorrespondants? (?:informatique et libertes|i&l|a la protection des donnees(?: a caractere personnel)?)\b|\bdecisions? cil\b`)
+	cilRe = regexp.MustCompile(`\bcorrespondants? (?:informatique et libertes|i&l|cnil|a la protection des donnees(?: a caractere personnel)?)\b|\bdecisions? cil\b`)
 	// cilAcronymRe: "CIL" as written (upper case), on the original text.
 	cilAcronymRe = regexp.MustCompile(`\bCIL\b`)
 	directiveRe  = regexp.MustCompile(`\b95/46(?:/ce)?\b|\bdirective (?:europeenne |ce |communautaire )?(?:n\s?° ?)?(?:du 24 octobre )?1995\b`)

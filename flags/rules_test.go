@@ -257,6 +257,14 @@ func TestLegalBasisRules(t *testing.T) {
 			r.LegalBases = nil
 			r.LegalBasisText = registre.Str("article 6.1.e du règlement")
 		}, "LB-001", false},
+		{"public service mission", func(r *registre.Record) {
+			r.LegalBases = nil
+			r.LegalBasisText = registre.Str("Mission de service public de la caisse")
+		}, "LB-001", false},
+		{"regulatory obligation", func(r *registre.Record) {
+			r.LegalBases = nil
+			r.LegalBasisText = registre.Str("Obligation réglementaire de référencement")
+		}, "LB-001", false},
 		{"6-1-c code", func(r *registre.Record) {
 			r.LegalBases = []registre.LegalBasis{{Code: "6-1-c"}}
 			r.LegalBasisText = nil
@@ -343,6 +351,8 @@ func TestHealthRules(t *testing.T) {
 		"loi 93-8 du 4 janvier 1993",
 		"Obligation légale : article R.1112-7 du Code de la santé publique",
 		"prise en charge sanitaire ou sociale",
+		"RGPD 9.2.h",
+		"article 9(2)(b) du RGPD",
 		"Article 59 de la loi de financement de la sécurité sociale pour 2016",
 	} {
 		cases = append(cases, ruleCase{"condition " + s, withBasis(s), "ART9-001", false})
@@ -443,6 +453,9 @@ func TestOutdatedReferences(t *testing.T) {
 		{"norme simplifiee", anywhere("legal", "Norme simplifiée n° 46"), "OLD-001", true},
 		{"avis repute favorable", anywhere("legal", "après avis réputé favorable de la CNIL"), "OLD-001", true},
 		{"old authorisation", anywhere("legal", "Autorisation CNIL n° 912345 du 3 mars 2010"), "OLD-001", true},
+		{"CNIL number", anywhere("attachment", "N° CNIL : 1234567"), "OLD-001", true},
+		{"declaration simplifiee", anywhere("legal", "Déclaration simplifiée (NS 48)"), "OLD-001", true},
+		{"declared under number", anywhere("legal", "Traitement déclaré à la CNIL sous le numéro 987654"), "OLD-001", true},
 		{"recent deliberation", anywhere("legal", "délibération CNIL n° 2019-160 du 21 novembre 2019"), "OLD-001", false},
 		{"recent authorisation", anywhere("legal", "Autorisation CNIL n° 920123 du 5 mai 2020 (recherche en santé)"), "OLD-001", false},
 		{"avis on a decree", anywhere("legal", "demande d'avis à la Cnil sur le projet de décret"), "OLD-001", false},
@@ -450,6 +463,7 @@ func TestOutdatedReferences(t *testing.T) {
 		{"CIL decision", anywhere("legal", "Vu la décision CIL 12-16"), "OLD-002", true},
 		{"CIL spelled out", anywhere("rights", "auprès du Correspondant Informatique et Libertés de la caisse"), "OLD-002", true},
 		{"CIL old wording", anywhere("rights", "Le Correspondant à la protection des données à caractère personnel"), "OLD-002", true},
+		{"correspondant CNIL", anywhere("rights", "auprès du correspondant CNIL de l'organisme"), "OLD-002", true},
 		{"DPO", anywhere("rights", "délégué à la protection des données (DPO)"), "OLD-002", false},
 		{"CICAT is not CIL", anywhere("purposes", "Gestion des fournisseurs CICAT"), "OLD-002", false},
 		{"directive", anywhere("legal", "directive 95/46/CE du 24 octobre 1995"), "OLD-003", true},

@@ -93,7 +93,7 @@ var (
 	oldSCCRe = regexp.MustCompile(`\b(?:2001/497|2004/915|2010/87)\b|\b(?:clauses? contractuelles?(?: types?)?|cct|scc)\b[^.;]{0,60}\b(?:de|du|version) (?:2001|2004|2010|5 fevrier 2010)\b`)
 	newSCCRe = regexp.MustCompile(`\b2021/914\b|\b(?:clauses? contractuelles?(?: types?)?|cct|scc)\b[^.;]{0,60}\b(?:de |du |version )?(?:2021|4 juin 2021)\b|\bdata privacy framework\b|\bdpf\b|\bbcr\b|\bregles d'entreprise contraignantes\b`)
 	// answerNoRe / answerYesRe read the transfer answer.
-	answerNoRe  = regexp.MustCompile(`^\s*(?:non|no|aucun|aucune|neant|pas de transfert|sans objet|n/a)\b`)
+	answerNoRe  = regexp.MustCompile(`^\s*(?:non|no|aucun|aucune|neant|pas de transfert|sans transfert|sans objet|n/a)\b|\b(?:ne (?:sont|seront|font|fait) (?:pas|l'objet d'aucun|l'objet d'aucune) (?:transfer|communiqu)\w*|aucun transfert|pas de transfert|n'est pas transfer\w*|ne quittent pas)`)
 	answerYesRe = regexp.MustCompile(`^\s*(?:oui|yes)\b`)
 	// euHostingRe: a commitment that the provider keeps data in the EU.
 	euHostingRe = regexp.MustCompile(`\b(?:heberg\w*|stock\w*|localis\w*|situe\w*|conserv\w*|traite\w*)\s+(?:exclusivement\s+|uniquement\s+)?(?:en|dans l'|au sein de l'|sur le territoire de l'|sur le territoire francais|sur le sol)\s*(?:france|europe|union europeenne|ue|eee)\b|\beu data boundary\b|\bregion europe\b`)
@@ -111,10 +111,10 @@ func transferAnswer(r *registre.Record) (int, string) {
 		return -1, txt
 	case r.Transfers.OutsideEU != nil && *r.Transfers.OutsideEU:
 		return 1, txt
-	case answerNoRe.MatchString(f):
-		return -1, txt
 	case answerYesRe.MatchString(f):
 		return 1, txt
+	case answerNoRe.MatchString(f):
+		return -1, txt
 	}
 	return 0, txt
 }

@@ -76,6 +76,7 @@ func TestTransferWithoutSafeguard(t *testing.T) {
 		{"safeguard in the security field", both(transfer(yes, "oui : États-Unis"), anywhere("security", "CCT 2021 signées avec le sous-traitant")), "XFR-003", false},
 		{"non with provider is not this rule", both(transfer(no, "non"), anywhere("processors", "Google LLC")), "XFR-003", false},
 		{"no answer, provider only", both(func(r *registre.Record) { r.Transfers = registre.Transfers{} }, anywhere("processors", "Amazon Web Services")), "XFR-003", false},
+		{"oui first, then a restriction", transfer(nil, "Oui : Inde. Aucun transfert vers d'autres pays"), "XFR-003", true},
 		{"old SCC", transfer(yes, "oui : États-Unis, clauses contractuelles types de 2010 (décision 2010/87/UE)"), "XFR-004", true},
 		{"old SCC replaced", transfer(yes, "oui : États-Unis, CCT 2010 remplacées par les CCT 2021 (décision 2021/914)"), "XFR-004", false},
 	})
@@ -96,6 +97,7 @@ func TestTransferContradiction(t *testing.T) {
 		{"facebook page", both(transfer(no, "non"), anywhere("data", "Commentaires publiés sur la page Facebook")), "XFR-005", true},
 		{"youtube", both(transfer(no, "non"), anywhere("purposes", "Vidéos hébergées sur YouTube")), "XFR-005", true},
 		{"share link is not a processor", both(transfer(no, "non"), anywhere("attachment", "Twitter")), "XFR-005", false},
+		{"sentence saying no transfer", both(transfer(nil, "Les données ne sont pas transférées hors de l'Union européenne"), anywhere("processors", "Salesforce")), "XFR-005", true},
 		{"doctolib is in the EU", both(transfer(no, "non"), anywhere("processors", "DOCTOLIB et APSM")), "XFR-005", false},
 		{"EU hosting stated", both(transfer(no, "non"), anywhere("processors", "Microsoft 365, données hébergées en France")), "XFR-005", false},
 		{"zoom as a French word", both(transfer(no, "non"), anywhere("purposes", "faire un zoom sur les délais de paiement")), "XFR-005", false},
