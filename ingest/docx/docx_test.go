@@ -309,6 +309,9 @@ func TestCleanText(t *testing.T) {
 		{"\u00a0 Valeur réelle\u2002\u2002", "Valeur réelle"},
 		{"Interne : Service AT/MP", "Interne : Service AT/MP"},
 		{"Le client clique ici", "Le client clique ici"},
+		// Lower-casing changes byte lengths here: spans must stay right.
+		{"İİİ Choisissez un élément.", "İİİ"},
+		{"Cliquez ici pour entrer une date. Entrez une date.", ""},
 	}
 	for _, tt := range tests {
 		if got, _ := cleanText(tt.in); got != tt.want {
@@ -437,4 +440,36 @@ func FuzzDocumentXML(f *testing.F) {
 		}
 		checkSpans(t, doc)
 	})
+}
+
+func TestHyperlinkInstr(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{` HYPERLINK "https://www.cramif.fr/a.pdf" `, "https://www.cramif.fr/a.pdf"},
+		{`HYPERLINK \l "_Toc123"`, "#_Toc123"},
+		{`HYPERLINK "http://x.fr" \o "infobulle"`, "http://x.fr"},
+		{`PAGE`, ""},
+		{`HYPERLINK`, ""},
+	}
+	for _, tt := range tests {
+		if got := hyperlinkInstr(tt.in); got != tt.want {
+			t.Errorf("hyperlinkInstr(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkRead(b *testing.B) {
+	for _, name := range []string{"declaration-sntrp.docx", "cgss-rgpd-crise.docx"} {
+		data, err := os.ReadFile(filepath.Join(fixtures, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := Read(context.Background(), name, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -387,13 +387,23 @@ func hyperlinkInstr(instr string) string {
 	if len(fs) < 2 || !strings.EqualFold(fs[0], "HYPERLINK") {
 		return ""
 	}
-	for _, f := range fs[1:] {
-		if strings.HasPrefix(f, `\`) {
-			continue
+	href, anchor := "", false
+	for i := 1; i < len(fs); i++ {
+		switch {
+		case strings.EqualFold(fs[i], `\l`):
+			anchor = true // the next argument is a bookmark in this document
+		case strings.HasPrefix(fs[i], `\`):
+			if strings.EqualFold(fs[i], `\o`) || strings.EqualFold(fs[i], `\t`) {
+				i++ // switches with an argument (tooltip, target frame)
+			}
+		case href == "":
+			href = strings.Trim(fs[i], `"`)
+			if anchor {
+				href = "#" + href
+			}
 		}
-		return strings.Trim(f, `"`)
 	}
-	return ""
+	return href
 }
 
 // run reads a w:r.
