@@ -194,6 +194,8 @@ func onePage(ctx context.Context, path string, n int) (page, error) {
 	defer os.Remove(img)
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, "tesseract", img, "-", "-l", Lang, "tsv")
+	// One thread per page: the worker pool already uses every CPU.
+	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
 	cmd.Stdout = &out
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
