@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"registre"
 )
@@ -155,4 +156,38 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("read without a converter: %+v", doc)
 		}
 	})
+}
+
+// A conversion that hangs is stopped at the timeout with a clear error; the
+// stand-in converter forks a child, as soffice forks soffice.bin.
+func TestTimeout(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	dir := t.TempDir()
+	script := filepath.Join(dir, "soffice")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nsleep 600 &\nwait\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(fixtures, "declaration-sntrp.doc"))
+	c := Converter{Soffice: script, Timeout: 300 * time.Millisecond}
+	_, err := c.Read(context.Background(), "x.doc", data)
+	if err == nil || !strings.Contains(err.Error(), "timed out") {
+		t.Errorf("err = %v, want a timeout", err)
+	}
+}
+
+func BenchmarkConvert(b *testing.B) {
+	if _, err := exec.LookPath("soffice"); err != nil {
+		b.Skip("LibreOffice (soffice) not installed")
+	}
+	data, err := os.ReadFile(filepath.Join(fixtures, "declaration-sntrp.doc"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Read(context.Background(), "x.doc", data); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
