@@ -103,6 +103,10 @@ func TestNeedsHelp(t *testing.T) {
 		{"complete enough", func(r *registre.RawRecord) {}, false},
 		{"no name", func(r *registre.RawRecord) { delete(r.Fields, registre.FieldName) }, true},
 		{"no purpose", func(r *registre.RawRecord) { delete(r.Fields, registre.FieldPurposes) }, true},
+		{"sub-purposes only (Cnam)", func(r *registre.RawRecord) {
+			r.Fields[registre.FieldSubPurposes] = r.Fields[registre.FieldPurposes]
+			delete(r.Fields, registre.FieldPurposes)
+		}, false},
 		{"low confidence value", func(r *registre.RawRecord) { r.Fields[registre.FieldRetention] = v(0.5) }, true},
 		{"low confidence inherited value", func(r *registre.RawRecord) {
 			r.Fields[registre.FieldController] = []registre.RawValue{{Text: "x", Confidence: 0.3, Inherited: true}}

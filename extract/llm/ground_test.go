@@ -111,3 +111,26 @@ func FuzzAlign(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkAlign grounds the values of a typical answer in a chunk-sized
+// source: exact values, one paraphrase and one hallucination per round.
+func BenchmarkAlign(b *testing.B) {
+	var src strings.Builder
+	for src.Len() < 8000 {
+		src.WriteString("Finalité : gestion des demandes de remboursement des frais de transport des assurés.\n")
+		src.WriteString("Données : identité, coordonnées, NIR, RIB, données de santé relatives au transport.\n")
+	}
+	vals := []string{
+		"gestion des demandes de remboursement des frais de transport des assurés",
+		"identité, coordonnées, NIR",
+		"gestion des demande de remboursements des frais de transport",
+		"Transfert des données vers les États-Unis sous clauses contractuelles types",
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		a := NewAligner(src.String())
+		for _, v := range vals {
+			a.Find(v, 0, src.Len())
+		}
+	}
+}

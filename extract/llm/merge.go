@@ -14,7 +14,7 @@ import (
 // rule record worth a question (a register that simply has no retention
 // column is not).
 var coreFields = [][]registre.Field{
-	{registre.FieldPurposes},
+	{registre.FieldPurposes, registre.FieldSubPurposes},
 	{registre.FieldLegalBasis},
 	{registre.FieldDataSubjects},
 	{registre.FieldDataCategories},
@@ -28,7 +28,9 @@ const minMissing = 3
 // or no purpose, a value the rules were unsure of, or most core elements
 // missing.
 func needsHelp(r registre.RawRecord) bool {
-	if len(r.Fields[registre.FieldName]) == 0 || len(r.Fields[registre.FieldPurposes]) == 0 {
+	// Registers that title each record by its purpose list the details as
+	// sub-purposes (Cnam): those count as purposes.
+	if !hasAny(r, registre.FieldName) || !hasAny(r, registre.FieldPurposes, registre.FieldSubPurposes) {
 		return true
 	}
 	for _, vs := range r.Fields {
@@ -179,8 +181,11 @@ func (m *merger) complete(r *registre.RawRecord, c chunk, answer []answerRecord)
 	filled, kept := 0, 0
 	for f, vs := range best {
 		taken := hasAny(*r, f)
-		if f == registre.FieldRecipients {
+		switch f {
+		case registre.FieldRecipients:
 			taken = hasAny(*r, registre.FieldRecipients, registre.FieldRecipientsInternal, registre.FieldRecipientsExternal)
+		case registre.FieldPurposes:
+			taken = hasAny(*r, registre.FieldPurposes, registre.FieldSubPurposes)
 		}
 		if taken {
 			kept += len(vs)
