@@ -170,9 +170,9 @@ var organisations = []organisation{
 
 // record is one generated processing activity.
 type record struct {
-	name, coResp, purpose, sector, data                      string
+	name, coResp, purpose, sector, data                     string
 	internal, external, transfer, retention, processor, sec string
-	access, date, legal, subjects                            string
+	access, date, legal, subjects                           string
 }
 
 type register struct {
@@ -216,7 +216,7 @@ var (
 		"Encadrement du pôle relations clients", "Agents du département des affaires juridiques le cas échéant"}
 	externals = []string{"URSSAF, INRS, DRP Cnam", "Les assurés pour leurs propres données", "Agents habilités des CPAM partenaires",
 		"Trésor public", "Prestataire d'éditique", "non", "Employeurs pour les attestations de salaire"}
-	transfers = []string{"non", "non", "non", "Oui, vers les États-Unis (hébergement Microsoft Azure, clauses contractuelles types)", "non"}
+	transfers  = []string{"non", "non", "non", "Oui, vers les États-Unis (hébergement Microsoft Azure, clauses contractuelles types)", "non"}
 	retentions = []string{"5 ans à compter de la clôture du dossier", "2 ans pour le suivi de l'instruction", "20 ans + 3 ans à l'issue du dernier enregistrement",
 		"12 mois dans ESPACE RDV - 2 ans pour les données statistiques", "10 ans", "30 jours pour les images de vidéoprotection",
 		"Durée du contrat + 2 ans", "décision Cnam", ""}
