@@ -20,6 +20,7 @@ func (e *Engine) recordHits(r *registre.Record) []hit {
 	out = append(out, checkLegalBasis(r)...)
 	out = append(out, e.checkExpiredBasis(r)...)
 	out = append(out, checkSpecialCategories(r)...)
+	out = append(out, checkCriminal(r)...)
 	all := allTexts(r)
 	out = append(out, checkOutdated(r, all)...)
 	out = append(out, checkController(r)...)

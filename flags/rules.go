@@ -274,6 +274,16 @@ var catalogue = []Rule{
 		Effective: gdprDate,
 	},
 	{
+		ID: "ART10-001", Code: "criminal_data_without_basis", Version: 1, Severity: registre.SeverityWarning,
+		Field: "data_categories", Scope: scopeRecord,
+		Title:     "Données d'infraction sans texte l'autorisant",
+		Message:   "Des données relatives aux infractions ou condamnations sont traitées (« {{.evidence}} ») sans texte qui l'autorise.",
+		Why:       "Les données relatives aux condamnations pénales, aux infractions ou aux mesures de sûreté ne peuvent être traitées que sous le contrôle de l'autorité publique ou si le droit de l'Union ou d'un État membre l'autorise (art. 10 RGPD ; art. 46 de la loi n° 78-17 modifiée).",
+		Fix:       "Citer le texte qui autorise le traitement, ex. « article L. 114-9 du Code de la sécurité sociale (lutte contre la fraude) », ou retirer ces données.",
+		Citation:  "RGPD art. 10 ; loi n° 78-17 modifiée, art. 46",
+		Effective: gdprDate,
+	},
+	{
 		ID: "CTL-001", Code: "missing_controller", Version: 1, Severity: registre.SeverityInfo,
 		Field: "controller", Scope: scopeRecord,
 		Title:     "Responsable de traitement non nommé",

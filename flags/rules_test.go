@@ -404,6 +404,15 @@ func TestHealthRules(t *testing.T) {
 			r.LegalBasisText = registre.Str("articles L. 2314-15 et suivants du Code du travail")
 		}, "ART9-002", false},
 	)
+	cases = append(cases,
+		ruleCase{"criminal data", health("Bulletin n° 2 du casier judiciaire"), "ART10-001", true},
+		ruleCase{"convictions", health("condamnation, interdiction d'exercer"), "ART10-001", true},
+		ruleCase{"criminal data with a text", func(r *registre.Record) {
+			health("infractions, condamnations ou mesures de sûreté")(r)
+			r.LegalBasisText = registre.Str("articles L. 114-9 et suivants du Code de la sécurité sociale")
+		}, "ART10-001", false},
+		ruleCase{"religious convictions are not criminal", health("convictions religieuses"), "ART10-001", false},
+	)
 	runCases(t, cases)
 }
 

@@ -138,6 +138,25 @@ func checkSpecialCategories(r *registre.Record) []hit {
 	return []hit{h}
 }
 
+// criminalRe: data relating to offences and convictions (art. 10).
+var criminalRe = regexp.MustCompile(`\b(?:infractions?|condamnations?(?: penales?)?|casier judiciaire|bulletin n\s?° ?2|mesures? de surete|antecedents judiciaires|poursuites penales|peines?)\b`)
+
+func checkCriminal(r *registre.Record) []hit {
+	m, ok := findFirst(criminalRe, list("data_categories", r.DataCategories))
+	if !ok {
+		return nil
+	}
+	if c, _ := hasArt9Condition(r); c {
+		return nil
+	}
+	if _, ok := findFirst(art10Re, conditionTexts(r)); ok {
+		return nil
+	}
+	return []hit{{rule: "ART10-001", m: m}}
+}
+
+var art10Re = regexp.MustCompile(`\bart(?:icle)?\.?\s*10\s+(?:du )?(?:rgpd|reglement)|\bsous le controle de l'autorite publique\b`)
+
 func checkOtherArt9(r *registre.Record) []hit {
 	data := list("data_categories", r.DataCategories)
 	for _, k := range otherArt9 {
