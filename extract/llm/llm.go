@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"sort"
 	"strings"
@@ -379,7 +380,10 @@ func (a *Assistant) request(msgs []openai.ChatCompletionMessage, mode int) opena
 	req := openai.ChatCompletionRequest{
 		Model:    a.cfg.Model,
 		Messages: msgs,
-		Seed:     new(int), // same question, same answer where servers honour it
+		// Same question, same answer where servers honour it. go-openai
+		// drops a zero temperature (omitempty), hence the smallest non-zero.
+		Seed:        new(int),
+		Temperature: math.SmallestNonzeroFloat32,
 	}
 	switch mode {
 	case modeSchema:

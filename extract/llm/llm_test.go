@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -623,6 +624,72 @@ func TestSummaryIsFrench(t *testing.T) {
 	for _, want := range []string{"3 requête(s)", "1 en cache", "2 non ancrée(s)", "délai dépassé (1)"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary %q lacks %q", s, want)
+		}
+	}
+}
+
+func TestTextModeFallbackAcceptsFencedJSON(t *testing.T) {
+	doc := readText(t, "note.txt", prose)
+	fake := newFake(t, func(n int, req openai.ChatCompletionRequest) fakeReply {
+		if req.ResponseFormat != nil {
+			return fakeReply{status: 400, body: `{"error":{"message":"unknown field response_format","type":"invalid_request_error"}}`}
+		}
+		if req.Temperature <= 0 || req.Temperature > 1e-6 {
+			t.Errorf("temperature %v, want (near) zero", req.Temperature)
+		}
+		return fakeReply{content: "```json\n" + answer(map[string]any{"name": "suivi des appels du centre de contacts", "purposes": []string{"améliorer la qualité des réponses apportées aux assurés"}}) + "\n```"}
+	})
+	a := New(fake.config(t))
+	out, err := a.Assist(context.Background(), doc, nil)
+	if err != nil || len(out) != 1 {
+		t.Fatalf("out %+v err %v", out, err)
+	}
+	if st := a.Stats(); fake.count() != 3 || st.FormatFallbacks != 2 {
+		t.Errorf("%d requests, stats %+v; want json_schema, json_object, then no response_format", fake.count(), st)
+	}
+}
+
+func TestDamagedCacheEntryIsAMiss(t *testing.T) {
+	doc := readText(t, "note.txt", prose)
+	fake := newFake(t, func(int, openai.ChatCompletionRequest) fakeReply { return fakeReply{content: `{"records": []}`} })
+	cfg := fake.config(t)
+	if _, err := New(cfg).Assist(context.Background(), doc, nil); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(cfg.CacheDir, "*", "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %v, want 1", files)
+	}
+	if err := os.WriteFile(files[0], []byte("{trunc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(cfg).Assist(context.Background(), doc, nil); err != nil {
+		t.Fatal(err)
+	}
+	if fake.count() != 2 {
+		t.Errorf("%d requests, want 2 (the damaged entry asked again)", fake.count())
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		h    string
+		want time.Duration
+		ok   bool
+	}{
+		{"", 0, false},
+		{"12", 12 * time.Second, true},
+		{"0", 0, true},
+		{"Sun, 22 Nov 2026 09:00:30 GMT", 30 * time.Second, true},
+		{"Sun, 22 Nov 2026 08:00:00 GMT", 0, true},
+		{"soon", 0, false},
+		{"-3", 0, false},
+	}
+	for _, tc := range tests {
+		got, ok := retryAfter(tc.h, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("retryAfter(%q) = %v %v, want %v %v", tc.h, got, ok, tc.want, tc.ok)
 		}
 	}
 }
