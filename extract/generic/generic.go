@@ -119,7 +119,20 @@ func assemble(doc *registre.Document, ents []entry) []registre.RawRecord {
 			switch {
 			case level > 0 && e.level == level:
 				docSection = false
-				open(e)
+				if cur != nil && (e.page > cur.lastPage && cur.hasHeading(e.text) || cur.repeating) {
+					// the record's headings repeated on its next page (the
+					// title under a repeated banner may be spelt differently)
+					cur.repeating = true
+					continue
+				}
+				if cur != nil && cur.onlyHeadings() {
+					// a banner then a title: one record, named by the
+					// heading nearest its fields
+					cur.headings = append(cur.headings, e.text)
+				} else {
+					open(e)
+					cur.headings = []string{e.text}
+				}
 				hn := e.value
 				hn.Text, hn.Locator, hn.Page, hn.Method, hn.Confidence = e.text, e.locator, e.page, registre.MethodRule, confHeading
 				// "3. Vidéoprotection", "Fiche 12 – Paie": the number is the
@@ -128,8 +141,14 @@ func assemble(doc *registre.Document, ents []entry) []registre.RawRecord {
 					ref := hn
 					ref.Text, ref.End = e.text[m[2]:m[3]], hn.Start+m[3]
 					ref.Start = hn.Start + m[2]
-					cur.rec.Add(registre.FieldReference, ref)
+					setRef(&cur.rec, ref)
 					hn.Text, hn.Start = e.text[m[1]:], hn.Start+m[1]
+				} else if m := ficheRe.FindStringSubmatchIndex(e.text); m != nil {
+					// "01 | GESTION DES DROITS – Fiche 2": a banner giving
+					// the fiche number; the title usually follows.
+					ref := hn
+					ref.Text, ref.Start, ref.End = e.text[m[2]:m[3]], hn.Start+m[2], hn.Start+m[3]
+					setRef(&cur.rec, ref)
 				}
 				cur.headingName = &hn
 			case level > 0 && e.level < level:
@@ -166,6 +185,8 @@ func assemble(doc *registre.Document, ents []entry) []registre.RawRecord {
 			} else if e.fromLabel && e.field == registre.FieldPurposes && cur.labelled[registre.FieldPurposes] && !nameLabels && level == 0 && cur.lastField != registre.FieldPurposes {
 				open(e)
 			}
+			cur.repeating = false
+			cur.lastPage = max(cur.lastPage, e.page)
 			if e.fromLabel {
 				cur.labelled[e.field] = true
 			}
@@ -193,7 +214,10 @@ func assemble(doc *registre.Document, ents []entry) []registre.RawRecord {
 		if _, ok := r.First(registre.FieldName); !ok {
 			// No title in the source: the name is derived from the first
 			// purpose, and its low confidence says so.
-			v, _ := r.First(registre.FieldPurposes)
+			v, ok := r.First(registre.FieldPurposes)
+			if !ok {
+				v, _ = r.First(registre.FieldSubPurposes)
+			}
 			v.Confidence, v.Label = confDerived, ""
 			r.Add(registre.FieldName, v)
 		}
@@ -215,6 +239,9 @@ func assemble(doc *registre.Document, ents []entry) []registre.RawRecord {
 	// states the rights and the DPO of every activity the notice describes.
 	for _, c := range leftovers {
 		if _, ok := c.rec.First(registre.FieldPurposes); ok {
+			continue
+		}
+		if _, ok := c.rec.First(registre.FieldSubPurposes); ok {
 			continue
 		}
 		for _, f := range []registre.Field{registre.FieldRights, registre.FieldRightsContact, registre.FieldDPO, registre.FieldController} {
@@ -253,14 +280,57 @@ func assemble(doc *registre.Document, ents []entry) []registre.RawRecord {
 // numberedRe matches a record number in front of a heading.
 var numberedRe = regexp.MustCompile(`^(?:(?i:fiche|traitement|activit[ée])\s+)?(?:n\s*°\s*)?(\d+(?:\.\d+)*)\s*(?:[.)]|[-–—:])\s*`)
 
+// ficheRe finds a fiche number inside a banner heading.
+var ficheRe = regexp.MustCompile(`(?i)\bfiche\s+(?:n\s*°\s*)?(\d+)\b`)
+
+func setRef(r *registre.RawRecord, v registre.RawValue) {
+	if r.Fields == nil {
+		r.Fields = map[registre.Field][]registre.RawValue{}
+	}
+	r.Fields[registre.FieldReference] = []registre.RawValue{v}
+}
+
 // cand is a record being assembled.
 type cand struct {
 	rec         registre.RawRecord
 	headingName *registre.RawValue
+	headings    []string // the record-level headings that opened it
+	repeating   bool     // inside the repeated headings of a new page
+	lastPage    int      // page of the record's last value
 	labelled    map[registre.Field]bool
 	lastField   registre.Field
 	locator     string
 	page        int
+}
+
+// onlyHeadings: the record has seen headings and no value yet.
+func (c *cand) onlyHeadings() bool {
+	if c.headingName == nil {
+		return false
+	}
+	for f := range c.rec.Fields {
+		if f != registre.FieldReference {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *cand) hasHeading(h string) bool {
+	// Same fiche number: the banner of the fiche's next page, even when the
+	// title under it is spelt differently.
+	if m := ficheRe.FindStringSubmatch(h); m != nil {
+		if ref, ok := c.rec.First(registre.FieldReference); ok && ref.Text == m[1] {
+			return true
+		}
+	}
+	f := labels.Fold(h)
+	for _, x := range c.headings {
+		if labels.Fold(x) == f {
+			return true
+		}
+	}
+	return false
 }
 
 // art30 are the elements that, with a purpose, make a record.
@@ -274,7 +344,9 @@ var art30 = []registre.Field{
 // complete applies the contract's "What counts as a record": a purpose and
 // at least one other Art. 30 element.
 func (c *cand) complete() bool {
-	if _, ok := c.rec.First(registre.FieldPurposes); !ok {
+	_, p := c.rec.First(registre.FieldPurposes)
+	_, sp := c.rec.First(registre.FieldSubPurposes)
+	if !p && !sp {
 		return false
 	}
 	for _, f := range art30 {

@@ -282,6 +282,7 @@ func TestRecordRule(t *testing.T) {
 		{"no purpose", "Données traitées : nom\nDurée de conservation : 1 an\n", nil},
 		{"name derived from the purpose", "Finalité : Informer le public\nDestinataires : le service communication\n", []string{"Informer le public"}},
 		{"repeated name labels", "Nom du traitement : A\nFinalité : fa\nDestinataires : da\nNom du traitement : B\nFinalité : fb\nDurée de conservation : 1 an\n", []string{"A", "B"}},
+		{"same heading twice without a page break: two records", "## Statistiques\n\nFinalité : fa\nDestinataires : da\n\n## Statistiques\n\nFinalité : fb\nDestinataires : db\n", []string{"Statistiques", "Statistiques"}},
 		{"repeated purposes, no names", "Finalité : fa\nDestinataires : da\nFinalité : fb\nDestinataires : db\n", []string{"fa", "fb"}},
 	}
 	for _, tt := range tests {
@@ -299,7 +300,8 @@ func TestRecordRule(t *testing.T) {
 				t.Errorf("names = %q, want %q", got, tt.want)
 			}
 			for _, r := range recs {
-				if v, _ := r.First(registre.FieldName); v.Label == "" && v.Confidence > confDerived {
+				p, _ := r.First(registre.FieldPurposes)
+				if v, _ := r.First(registre.FieldName); v.Start == p.Start && v.Confidence > confDerived {
 					t.Errorf("a derived name must carry the lowest confidence: %+v", v)
 				}
 			}
@@ -325,7 +327,9 @@ func FuzzExtract(f *testing.F) {
 			t.Fatal(err)
 		}
 		for _, r := range recs {
-			if _, ok := r.First(registre.FieldPurposes); !ok {
+			_, p := r.First(registre.FieldPurposes)
+			_, sp := r.First(registre.FieldSubPurposes)
+			if !p && !sp {
 				t.Fatal("record without purpose")
 			}
 			if _, ok := r.First(registre.FieldName); !ok {

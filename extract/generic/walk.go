@@ -122,7 +122,11 @@ func walk(doc *registre.Document) []entry {
 			continue
 		}
 		if pending != "" && pendingLeft > 0 {
-			pendingLeft--
+			if !item {
+				// a list under a label is all its value; paragraphs
+				// are counted so a stray label cannot swallow a page
+				pendingLeft--
+			}
 			if pending == registre.FieldRights {
 				// where the rights are exercised, said in the rights text
 				for _, e := range prose(c, mk) {
