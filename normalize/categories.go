@@ -11,6 +11,24 @@ import (
 // most ~8 words, no sentence punctuation) followed by a colon.
 var rePrefix = regexp.MustCompile(`^\s*>?\s*([^:;.!?]{1,90}?)\s*:`)
 
+var reInnerSubject = regexp.MustCompile(`(?:^|[\p{Ll}\d)] )(\p{Lu}[^:;.]{0,90}?)\s?:\s`)
+
+// innerSubject reads the subject at the end of a phrase that runs into a
+// colon ("IP du poste de l'agent, signature du message Assuré bénéficiaire"
+// → "Assuré bénéficiaire"): the longest tail starting with a capitalised
+// word that names people.
+func innerSubject(phrase string) string {
+	rs := []rune(phrase)
+	for i := 0; i < len(rs); i++ {
+		if (i == 0 || rs[i-1] == ' ') && unicode.IsUpper(rs[i]) {
+			if s := subjectOf(string(rs[i:])); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
 // SplitDataCategories splits a Cramif-style data value — "Assuré/Débiteur :
 // nom, NIR… . Agent : nom… ; Opposant : …" — into one item per listed group,
 // and returns the data subjects its prefixes name ("Assuré/Débiteur",
@@ -33,6 +51,17 @@ func SplitDataCategories(v string) (items, subjects []string) {
 		items = append(items, it)
 		if pm := rePrefix.FindStringSubmatch(it); pm != nil {
 			if s := subjectOf(pm[1]); s != "" {
+				subjects = append(subjects, s)
+			}
+		}
+		// Groups run together without punctuation ("… sur la fraude Auteur
+		// présumé : identité …"): a capitalised subject before a colon
+		// inside the item is a subject too.
+		for _, m := range reInnerSubject.FindAllStringSubmatchIndex(it, -1) {
+			if m[2] == 0 {
+				continue
+			}
+			if s := innerSubject(it[m[2]:m[3]]); s != "" {
 				subjects = append(subjects, s)
 			}
 		}

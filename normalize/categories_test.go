@@ -44,6 +44,17 @@ func TestSplitDataCategories(t *testing.T) {
 		{"Assurés : art. L. 161-1, n°. Dossier ; Agents : nom", []string{"Assurés : art. L. 161-1, n°. Dossier", "Agents : nom"}, []string{"Assurés", "Agents"}},
 		// Duplicated subjects appear once.
 		{"Assurés : nom. Assurés : adresse", []string{"Assurés : nom.", "Assurés : adresse"}, []string{"Assurés"}},
+		// Groups run together without punctuation.
+		{
+			"Auteur du signalement : identité, éléments concrets Auteur présumé : identité, suivi Professionnels de santé, établissements : numéro",
+			[]string{"Auteur du signalement : identité, éléments concrets Auteur présumé : identité, suivi Professionnels de santé, établissements : numéro"},
+			[]string{"Auteur du signalement", "Auteur présumé", "Professionnels de santé, établissements"},
+		},
+		{
+			"Agents : adresse IP du poste de l'agent, signature du message Assuré bénéficiaire : nom, NIR avec clé",
+			[]string{"Agents : adresse IP du poste de l'agent, signature du message Assuré bénéficiaire : nom, NIR avec clé"},
+			[]string{"Agents", "Assuré bénéficiaire"},
+		},
 		{"", []string{}, nil},
 	}
 	for _, c := range cases {
