@@ -693,3 +693,59 @@ func TestRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestCorpusRequestsAreSmallAndMasked runs the pipeline with the assistant
+// over the bundled corpus (real registers, forms, a decision, a crisis
+// guide, a vendor notice): every request holds one capped chunk, none holds
+// an identifier (the fake server checks each body), and the documents whose
+// rule records are complete cost nothing.
+func TestCorpusRequestsAreSmallAndMasked(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the whole corpus")
+	}
+	var mu sync.Mutex
+	longest := 0
+	fake := newFake(t, func(_ int, req openai.ChatCompletionRequest) fakeReply {
+		mu.Lock()
+		longest = max(longest, len(userText(req)))
+		mu.Unlock()
+		return fakeReply{content: `{"records": []}`}
+	})
+	paths, err := ingest.Walk([]string{filepath.Join("..", "..", "fixtures", "corpus")})
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("corpus: %v", err)
+	}
+	cfg := fake.config(t)
+	cfg.MaxChunkBytes = 4000
+	a := New(cfg)
+	res, err := pipeline.New(pipeline.Options{Workers: 2, Assist: a.Assist}).Run(context.Background(), paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := a.Stats()
+	if st.Requests != fake.count() || st.Requests != st.Chunks || st.Failures != 0 {
+		t.Errorf("%d requests seen, stats %+v", fake.count(), st)
+	}
+	// Rendering may add table pipes and heading marks; the prompt adds a
+	// few lines of instructions.
+	if limit := 2*cfg.MaxChunkBytes + 1000; longest > limit {
+		t.Errorf("longest prompt %d bytes, cap %d", longest, limit)
+	}
+	// Cost: complete rule records are not asked about, document chunks
+	// without processing vocabulary are skipped.
+	if st.Requests > 2*len(paths) || st.Requests == 0 {
+		t.Errorf("%d requests for %d files", st.Requests, len(paths))
+	}
+	for _, r := range res {
+		if r.Err == nil && strings.Contains(r.Path, "cramif-registre") {
+			for _, rec := range r.Records {
+				for k, p := range rec.Provenance {
+					if p.Method == registre.MethodLLM {
+						t.Errorf("%s: %s from the LLM on a register the rules read", r.Path, k)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d files, longest prompt %d bytes; %s", len(paths), longest, st.Summary())
+}
