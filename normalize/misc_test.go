@@ -259,6 +259,10 @@ func TestOrganisation(t *testing.T) {
 		{"CPAM", "CPAM"},
 		{"Carsat Bretagne", "Carsat Bretagne"},
 		{"Ville de Lyon", "Ville de Lyon"},
+		{"Cramif (Caisse régionale d'assurance maladie d'Île-de-France)", "Cramif"},
+		{"Cnam (Caisse nationale de l'Assurance Maladie)", "Cnam"},
+		{"Caisse nationale de l'Assurance Maladie (CNAM)", "Cnam"},
+		{"Cramif", "Cramif"},
 		{"", ""},
 	}
 	for _, c := range cases {

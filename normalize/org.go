@@ -50,6 +50,21 @@ func Organisation(s string) string {
 			return a.name
 		}
 	}
+	// "Cramif (Caisse régionale d'assurance maladie d'Île-de-France)": the
+	// name outside or inside the parentheses.
+	if i := strings.Index(s, "("); i > 0 && strings.HasSuffix(strings.TrimSpace(s), ")") {
+		outer, inner := clean(s[:i]), clean(strings.TrimSuffix(strings.TrimSpace(s[i+1:]), ")"))
+		for _, c := range []string{outer, inner} {
+			if o := Organisation(c); o != c {
+				return o
+			}
+		}
+		for _, a := range orgAliases {
+			if a.re.MatchString(foldKey(outer)) {
+				return a.name
+			}
+		}
+	}
 	if m := reLocalOrg.FindStringSubmatch(strings.ReplaceAll(s, "’", "'")); m != nil {
 		kind := localKinds[strings.Join(strings.Fields(strings.ReplaceAll(fold(m[1]), "’", "'")), " ")]
 		prep := strings.ToLower(m[3])
