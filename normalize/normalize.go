@@ -3,6 +3,23 @@
 // retention periods, ISO dates, yes/no answers, sensitive-data markers and
 // per-field provenance. Values stay verbatim; normalized forms are added
 // next to them, never instead of them.
+//
+// Conventions (../shared/contract/gold-format.md):
+//   - lists are never nil; a list the source states as "non", "aucun",
+//     "néant", "N/A" or "Aucune donnée … n'est communiquée à des tiers" is
+//     empty; placeholders ("/", "-", form prompts) are dropped;
+//   - nullable scalars keep what the source says: transfers.text "non" stays;
+//   - a field with several printed lines keeps them joined by "\n";
+//   - every value carries provenance under its field path; values computed
+//     from other fields (legal_bases, retention.periods, sensitive.*, a name
+//     derived from the first purpose, data_subjects read from data prefixes)
+//     say how in Provenance.Derived.
+//
+// The normalizers are exported for the flag rules and the review tools:
+// LegalBases/BasisCodes, ParseRetention/Periods, Date, YesNo, Names,
+// ParseTransfers/Safeguards, RightsContact, SplitDataCategories, Sensitive,
+// HasHealth, HasNIR, OtherSensitive, NoRecipients, Organisation,
+// OrganisationIn, AttachmentOf, NameFromPurpose and ID.
 package normalize
 
 import (
