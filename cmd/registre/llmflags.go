@@ -29,12 +29,12 @@ const defaultLLMModel = "gpt-4o-mini"
 
 func (f *llmFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.enabled, "llm", false, "ask an OpenAI-compatible model for records the rules missed (key from $OPENAI_API_KEY)")
-	fs.StringVar(&f.baseURL, "llm-base-url", os.Getenv("OPENAI_BASE_URL"), "API root of the model server, e.g. http://localhost:11434/v1 (default $OPENAI_BASE_URL, else OpenAI)")
+	fs.StringVar(&f.baseURL, "llm-base-url", os.Getenv("OPENAI_BASE_URL"), "API root of an OpenAI-compatible server, e.g. http://localhost:11434/v1 ($OPENAI_BASE_URL when set; empty = OpenAI)")
 	model := os.Getenv("OPENAI_MODEL")
 	if model == "" {
 		model = defaultLLMModel
 	}
-	fs.StringVar(&f.model, "llm-model", model, "model name (default $OPENAI_MODEL, else "+defaultLLMModel+")")
+	fs.StringVar(&f.model, "llm-model", model, "model name ($OPENAI_MODEL when set)")
 	fs.BoolVar(&f.dryRun, "llm-dry-run", false, "print to stderr every request --llm would send (identifiers masked), send nothing")
 	fs.IntVar(&f.concurrency, "llm-concurrency", 2, "LLM requests in flight at once")
 	fs.DurationVar(&f.timeout, "llm-timeout", 2*time.Minute, "time limit of one LLM request, retries included")
