@@ -106,7 +106,7 @@ var (
 	// notUnlimitedAfter: "pas de suppression avant 5 ans" is not unlimited.
 	notUnlimitedAfter = regexp.MustCompile(`^\s*(?:des donnees\s*)?(?:anticipee|avant|pendant|durant|au cours|sauf|avant l'expiration)`)
 	// pointerRe names what a vague retention refers to, for the message.
-	pointerRe = regexp.MustCompile(`\b(?:suivant|selon|conformement (?:a|aux?)|en adequation avec|dans le respect d[eu]s?|cf\.?|voir|regie par|definies? (?:par|dans)|prevue?s? (?:par|dans)|fixee?s? par)\s+([^.;,\n]{3,80})`)
+	pointerRe = regexp.MustCompile(`\b(?:articles?\s+\d+\w*\s+d[eu]|suivant|selon|conformement (?:a|aux?)|en adequation avec|dans le respect d[eu]s?|cf\.?|voir|regie par|definies? (?:par|dans)|prevue?s? (?:par|dans)|fixee?s? par)\s+([^.;,\n]{3,80})`)
 )
 
 // determinable reports whether a retention text gives a duration one can
@@ -142,6 +142,12 @@ func checkRetention(r *registre.Record) []hit {
 	}
 	h := hit{rule: "RET-002", m: whole(v), vars: map[string]string{}}
 	if loc := pointerRe.FindStringSubmatchIndex(f.s); loc != nil {
+		// Name only the first document referred to.
+		for _, sep := range []string{" dans le respect", " conformement", " puis ", " selon ", " suivant "} {
+			if k := strings.Index(f.s[loc[0]+1:loc[1]], sep); k >= 0 {
+				loc[1] = loc[0] + 1 + k
+			}
+		}
 		os, oe := f.span(loc[0], loc[1])
 		h.vars["pointer"] = "« " + strings.TrimSpace(txt[os:oe]) + " »"
 	}

@@ -153,7 +153,7 @@ func TestEvidenceSpanFromProvenance(t *testing.T) {
 	if *f.Start != 100 || *f.End != 100+len(value) || deref(f.Evidence) != value || deref(f.Field) != "retention.text" {
 		t.Errorf("span %d-%d evidence %q field %q", *f.Start, *f.End, deref(f.Evidence), deref(f.Field))
 	}
-	if !strings.Contains(f.Message, "« Suivant décision nationale »") {
+	if !strings.Contains(f.Message, "renvoie seulement à « Suivant décision nationale »") {
 		t.Errorf("message does not quote the pointer: %s", f.Message)
 	}
 

@@ -108,7 +108,10 @@ func findProviders(ms []matcher, vals []fieldText) []providerHit {
 			}
 			s, e, ok := matchAliases(p, compact, toks, starts, ends)
 			if !ok {
-				for _, re := range pm.exact {
+				for k, re := range pm.exact {
+					if !strings.Contains(v.text, p.Exact[k]) {
+						continue
+					}
 					if loc := re.FindStringIndex(v.text); loc != nil {
 						fs := 0
 						for fs < len(f.off)-1 && f.off[fs] < loc[0] {

@@ -278,6 +278,15 @@ func TestLegalBasisRules(t *testing.T) {
 	})
 }
 
+func TestVagueRetentionNamesThePointer(t *testing.T) {
+	r := clean()
+	r.Retention.Text = registre.Str("article 5 de l'engagement de conformité Cnam du 19 novembre 2015 dans le respect du décret n°2015-390 du 3 avril 2015.")
+	f := findRule(New(WithNow(testNow)).CheckRecord(&r), "RET-002")
+	if f == nil || !strings.Contains(f.Message, "renvoie seulement à « article 5 de l'engagement de conformité Cnam du 19 novembre 2015 »") {
+		t.Fatalf("message should name the document referred to: %+v", f)
+	}
+}
+
 func TestLegalBasisMessageIsDateAware(t *testing.T) {
 	e := New(WithNow(testNow))
 	r := clean()

@@ -201,11 +201,42 @@ func (v fieldText) fold() folded {
 	return fold(v.text)
 }
 
+// gates lists, for the regexps run over every value of a record, words one
+// of which a value must contain to possibly match: a substring test is far
+// cheaper than running the regexp on text that cannot match. Read-only.
+var gates = map[*regexp.Regexp][]string{
+	psRe:            {"shield", "bouclier"},
+	safeHarborRe:    {"harbo", "sphere de securite"},
+	directiveRe:     {"95"},
+	cilRe:           {"correspondant", "decision"},
+	loiArticlesRe:   {"78-17", "1978", "informatique et libertes"},
+	oldSCCRe:        {"2001", "2004", "2010"},
+	euHostingRe:     {"france", "europe", "ue", "eee", "boundary"},
+	art9ExceptionRe: {"9", "consentement", "prise en charge", "medecine", "gestion des systemes", "interet public", "justice", "protection sociale", "responsable"},
+}
+
+// mayMatch reports whether re can match s, by its gate.
+func mayMatch(re *regexp.Regexp, s string) bool {
+	lits, ok := gates[re]
+	if !ok {
+		return true
+	}
+	for _, l := range lits {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
+}
+
 // find runs re over the folded values and returns the first hit per value.
 func find(re *regexp.Regexp, vals []fieldText) []match {
 	var out []match
 	for _, v := range vals {
 		f := v.fold()
+		if !mayMatch(re, f.s) {
+			continue
+		}
 		loc := re.FindStringIndex(f.s)
 		if loc == nil {
 			continue
