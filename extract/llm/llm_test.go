@@ -749,3 +749,28 @@ func TestCorpusRequestsAreSmallAndMasked(t *testing.T) {
 	}
 	t.Logf("%d files, longest prompt %d bytes; %s", len(paths), longest, st.Summary())
 }
+
+func TestNeighbourRecordDoesNotCompleteTheRuleRecord(t *testing.T) {
+	text := "## Fiche 1\n\nNom du traitement : gestion des réclamations\n\n## Fiche 2\n\nNom du traitement : paiement des indemnités journalières\nFinalité : verser les indemnités journalières.\nDonnées traitées : identité, arrêt de travail.\nConservation : 2 ans.\n"
+	doc := readText(t, "fiches.md", text)
+	name := "gestion des réclamations"
+	i := strings.Index(doc.Text, name)
+	rule := registre.RawRecord{Fields: map[registre.Field][]registre.RawValue{
+		registre.FieldName: {{Text: name, Start: i, End: i + len(name), Method: registre.MethodRule, Confidence: 1}},
+	}}
+	fake := newFake(t, func(int, openai.ChatCompletionRequest) fakeReply {
+		// The model answers about the other fiche of the passage.
+		return fakeReply{content: answer(map[string]any{
+			"name": "paiement des indemnités journalières", "purposes": []string{"verser les indemnités journalières"},
+			"retention_text": "2 ans",
+		})}
+	})
+	a := New(fake.config(t))
+	out, err := a.Assist(context.Background(), doc, []registre.RawRecord{rule})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 || len(out[0].Fields) != 1 {
+		t.Errorf("the rule record took values of another record: %+v", out)
+	}
+}

@@ -209,7 +209,12 @@ func (m *merger) complete(r *registre.RawRecord, c chunk, answer []answerRecord)
 func aboutScore(r registre.RawRecord, c chunk, g grounded) float64 {
 	if v, ok := r.First(registre.FieldName); ok {
 		if n, ok := g[registre.FieldName]; ok && len(n) > 0 {
-			return tokenF1(v.Text, n[0].Text) * 2
+			// Names are matched the way eval matches records: below 0.5
+			// it is another record of the context.
+			if f := tokenF1(v.Text, n[0].Text); f >= 0.5 {
+				return 2 * f
+			}
+			return 0
 		}
 	}
 	in, all := 0, 0
