@@ -360,3 +360,17 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkExtract(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(fixtures, "ccmsa-decision-14-04.md"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc := textDoc(b, string(data))
+	b.ReportAllocs()
+	for b.Loop() {
+		if recs, _ := (Parser{}).Extract(context.Background(), doc); len(recs) != 1 {
+			b.Fatal("no record")
+		}
+	}
+}

@@ -103,10 +103,15 @@ func lines(doc *registre.Document) []line {
 // keeping the position map.
 func clean(s string, off int) line {
 	var l line
+	var b strings.Builder
+	b.Grow(len(s))
 	space := true // drop leading space
 	for i := 0; i < len(s); {
 		skipped := false
 		for _, m := range markup {
+			if src0 := s[i]; src0 != '*' && src0 != '_' && src0 != '<' {
+				break // markup starts with one of these bytes
+			}
 			if strings.HasPrefix(s[i:], m) {
 				i += len(m)
 				skipped = true
@@ -119,7 +124,7 @@ func clean(s string, off int) line {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if unicode.IsSpace(r) || r == '\u00a0' {
 			if !space {
-				l.text += " "
+				b.WriteByte(' ')
 				l.pos = append(l.pos, off+i)
 			}
 			space = true
@@ -127,12 +132,13 @@ func clean(s string, off int) line {
 			continue
 		}
 		space = false
-		l.text += s[i : i+n]
+		b.WriteString(s[i : i+n])
 		for k := 0; k < n; k++ {
 			l.pos = append(l.pos, off+i+k)
 		}
 		i += n
 	}
+	l.text = b.String()
 	if strings.HasSuffix(l.text, " ") {
 		l.text = l.text[:len(l.text)-1]
 		l.pos = l.pos[:len(l.pos)-1]

@@ -345,3 +345,18 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkExtract(b *testing.B) {
+	for _, name := range []string{"cpam-registre.md", "cerig-cgu.html"} {
+		doc, err := ingest.ReadFile(context.Background(), filepath.Join(fixtures, name), ingest.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Parser{}.Extract(context.Background(), doc)
+			}
+		})
+	}
+}

@@ -26,6 +26,9 @@ func clean(src string, off int) ctext {
 	for i := 0; i < len(src); {
 		skipped := false
 		for _, m := range markup {
+			if src0 := src[i]; src0 != '*' && src0 != '_' && src0 != '<' {
+				break // markup starts with one of these bytes
+			}
 			if strings.HasPrefix(src[i:], m) {
 				i += len(m)
 				skipped = true

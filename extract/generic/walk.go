@@ -85,7 +85,7 @@ func walk(doc *registre.Document) []entry {
 
 		// A block that is only a label (a label heading, a bold label
 		// paragraph, "Durée de conservation :"): the next blocks are its value.
-		if f, ok := labels.Lookup(c.s); ok && utf8.RuneCountInString(c.s) <= 90 && f != registre.FieldName {
+		if f, ok := lookupShort(c.s); ok && f != registre.FieldName {
 			pending, pendingLabel, pendingLeft = f, compact(c.s), maxPending
 			if b.Kind == registre.BlockHeading {
 				out = append(out, entry{kind: entLabelHeading, level: max(b.Level, 1), field: f, text: c.s, locator: loc, page: pg})
@@ -153,6 +153,15 @@ func walk(doc *registre.Document) []entry {
 	return out
 }
 
+// lookupShort looks a whole block up as a label; long blocks are text,
+// not labels, and are not folded for nothing.
+func lookupShort(s string) (registre.Field, bool) {
+	if utf8.RuneCountInString(s) > 90 {
+		return "", false
+	}
+	return labels.Lookup(s)
+}
+
 func pageOf(b registre.Block, page int) int {
 	if b.Page > 0 {
 		return b.Page
@@ -197,24 +206,25 @@ func inlineLabel(doc *registre.Document, b registre.Block, c ctext) (string, int
 // sentence.
 var proseRules = []struct {
 	field registre.Field
+	need  string // a lower-case word the sentence must contain, checked before the regexp
 	re    *regexp.Regexp
 }{
-	{registre.FieldPurposes, regexp.MustCompile(`(?i)\b(?:ce|le|ces|les|du|un)\s+traitements?\b[^.]{0,80}?\b(?:a|ont|avait)\s+pour\s+(?:finalit[ée]s?|objet|but|objectifs?)\s*(?::\s*|de\s+|d['’]\s*)?`)},
-	{registre.FieldPurposes, regexp.MustCompile(`(?i)\b(?:la|les)\s+finalit[ée]s?\s+(?:du|de\s+ce)\s+traitement\s+(?:est|sont)\s*(?::\s*|de\s+|d['’]\s*)?`)},
-	{registre.FieldPurposes, regexp.MustCompile(`(?i)\bvos\s+donn[ée]es(?:\s+personnelles|\s+à\s+caract[èe]re\s+personnel)?\s+sont\s+(?:collect[ée]es|trait[ée]es|utilis[ée]es|recueillies)\s+(?:pour|afin\s+de|afin\s+d['’]|dans\s+le\s+but\s+de)\s+`)},
-	{registre.FieldDataCategories, regexp.MustCompile(`(?i)\b(?:les\s+)?(?:cat[ée]gories\s+de\s+)?donn[ée]es(?:\s+personnelles|\s+à\s+caract[èe]re\s+personnel)?\s+(?:collect[ée]es|trait[ée]es|recueillies|enregistr[ée]es|concern[ée]es)\s+sont\s*:?\s*`)},
-	{registre.FieldDataCategories, regexp.MustCompile(`(?i)\bnous\s+(?:collectons|traitons|recueillons)\s+(?:les\s+donn[ée]es\s+suivantes|vos\s+donn[ée]es\s+suivantes)\s*:?\s*`)},
-	{registre.FieldDataSubjects, regexp.MustCompile(`(?i)\bles\s+personnes\s+concern[ée]es\s+(?:par\s+ce\s+traitement\s+)?sont\s*:?\s*`)},
-	{registre.FieldRecipients, regexp.MustCompile(`(?i)\b(?:les\s+)?destinataires\s+(?:des\s+donn[ée]es\s+|de\s+ces\s+donn[ée]es\s+|de\s+vos\s+donn[ée]es\s+)?sont\s*:?\s*`)},
-	{registre.FieldRecipients, regexp.MustCompile(`(?i)\b(?:elles|vos\s+donn[ée]es|les\s+donn[ée]es|ces\s+donn[ée]es)\s+(?:sont|seront)\s+(?:uniquement\s+|exclusivement\s+)?(?:destin[ée]es|transmises|communiqu[ée]es)\s+(?:uniquement\s+|exclusivement\s+)?(?:à|aux|au)\s+`)},
-	{registre.FieldPersonsWithAccess, regexp.MustCompile(`(?i)\bles\s+personnes\s+habilit[ée]es\s+à\s+acc[ée]der\s+aux\s+donn[ée]es\s+sont\s*:?\s*`)},
-	{registre.FieldRetention, regexp.MustCompile(`(?i)\b(?:elles|vos\s+donn[ée]es|les\s+donn[ée]es|ces\s+donn[ée]es|ces\s+informations|les\s+informations)\b[^.]{0,40}?\b(?:sont|seront)\s+conserv[ée]es\s+`)},
-	{registre.FieldRetention, regexp.MustCompile(`(?i)\bla\s+dur[ée]e\s+de\s+conservation\s+(?:des\s+donn[ée]es\s+(?:collect[ée]es\s+)?)?(?:est|sera)\s+(?:de\s+|d['’]\s*)?`)},
-	{registre.FieldLegalBasis, regexp.MustCompile(`(?i)\b(?:ce|le)\s+traitement\s+(?:est\s+)?(?:fond[ée]|repose|bas[ée]|s['’]appuie)\s+sur\s+`)},
-	{registre.FieldLegalBasis, regexp.MustCompile(`(?i)\b(?:il|elle)\s+(?:est\s+)?(?:fond[ée]e?|repose|bas[ée]e?)\s+sur\s+`)},
-	{registre.FieldLegalBasis, regexp.MustCompile(`(?i)\bla\s+base\s+(?:l[ée]gale|juridique)\s+(?:du\s+traitement\s+|de\s+ce\s+traitement\s+)?est\s*:?\s*`)},
-	{registre.FieldProcessors, regexp.MustCompile(`(?i)\b(?:notre|le|nos|les)\s+sous-traitants?\s+(?:est|sont)\s*:?\s*`)},
-	{registre.FieldRightsContact, regexp.MustCompile(`(?i)\bvous\s+pouvez\s+exercer\s+(?:vos|ces)\s+droits\s+(?:en\s+(?:vous\s+adressant|[ée]crivant)\s+(?:à\s+l['’]|à\s+la\s+|au\s+|aux\s+|à\s+)|aupr[èe]s\s+(?:du\s+|de\s+la\s+|de\s+l['’]|des\s+|de\s+))`)},
+	{registre.FieldPurposes, "pour", regexp.MustCompile(`(?i)\b(?:ce|le|ces|les|du|un)\s+traitements?\b[^.]{0,80}?\b(?:a|ont|avait)\s+pour\s+(?:finalit[ée]s?|objet|but|objectifs?)\s*(?::\s*|de\s+|d['’]\s*)?`)},
+	{registre.FieldPurposes, "finalit", regexp.MustCompile(`(?i)\b(?:la|les)\s+finalit[ée]s?\s+(?:du|de\s+ce)\s+traitement\s+(?:est|sont)\s*(?::\s*|de\s+|d['’]\s*)?`)},
+	{registre.FieldPurposes, "pour", regexp.MustCompile(`(?i)\bvos\s+donn[ée]es(?:\s+personnelles|\s+à\s+caract[èe]re\s+personnel)?\s+sont\s+(?:collect[ée]es|trait[ée]es|utilis[ée]es|recueillies)\s+(?:pour|afin\s+de|afin\s+d['’]|dans\s+le\s+but\s+de)\s+`)},
+	{registre.FieldDataCategories, "sont", regexp.MustCompile(`(?i)\b(?:les\s+)?(?:cat[ée]gories\s+de\s+)?donn[ée]es(?:\s+personnelles|\s+à\s+caract[èe]re\s+personnel)?\s+(?:collect[ée]es|trait[ée]es|recueillies|enregistr[ée]es|concern[ée]es)\s+sont\s*:?\s*`)},
+	{registre.FieldDataCategories, "nous", regexp.MustCompile(`(?i)\bnous\s+(?:collectons|traitons|recueillons)\s+(?:les\s+donn[ée]es\s+suivantes|vos\s+donn[ée]es\s+suivantes)\s*:?\s*`)},
+	{registre.FieldDataSubjects, "concern", regexp.MustCompile(`(?i)\bles\s+personnes\s+concern[ée]es\s+(?:par\s+ce\s+traitement\s+)?sont\s*:?\s*`)},
+	{registre.FieldRecipients, "destinataires", regexp.MustCompile(`(?i)\b(?:les\s+)?destinataires\s+(?:des\s+donn[ée]es\s+|de\s+ces\s+donn[ée]es\s+|de\s+vos\s+donn[ée]es\s+)?sont\s*:?\s*`)},
+	{registre.FieldRecipients, "aux", regexp.MustCompile(`(?i)\b(?:elles|vos\s+donn[ée]es|les\s+donn[ée]es|ces\s+donn[ée]es)\s+(?:sont|seront)\s+(?:uniquement\s+|exclusivement\s+)?(?:destin[ée]es|transmises|communiqu[ée]es)\s+(?:uniquement\s+|exclusivement\s+)?(?:à|aux|au)\s+`)},
+	{registre.FieldPersonsWithAccess, "habilit", regexp.MustCompile(`(?i)\bles\s+personnes\s+habilit[ée]es\s+à\s+acc[ée]der\s+aux\s+donn[ée]es\s+sont\s*:?\s*`)},
+	{registre.FieldRetention, "conserv", regexp.MustCompile(`(?i)\b(?:elles|vos\s+donn[ée]es|les\s+donn[ée]es|ces\s+donn[ée]es|ces\s+informations|les\s+informations)\b[^.]{0,40}?\b(?:sont|seront)\s+conserv[ée]es\s+`)},
+	{registre.FieldRetention, "conservation", regexp.MustCompile(`(?i)\bla\s+dur[ée]e\s+de\s+conservation\s+(?:des\s+donn[ée]es\s+(?:collect[ée]es\s+)?)?(?:est|sera)\s+(?:de\s+|d['’]\s*)?`)},
+	{registre.FieldLegalBasis, "sur", regexp.MustCompile(`(?i)\b(?:ce|le)\s+traitement\s+(?:est\s+)?(?:fond[ée]|repose|bas[ée]|s['’]appuie)\s+sur\s+`)},
+	{registre.FieldLegalBasis, "sur", regexp.MustCompile(`(?i)\b(?:il|elle)\s+(?:est\s+)?(?:fond[ée]e?|repose|bas[ée]e?)\s+sur\s+`)},
+	{registre.FieldLegalBasis, "base", regexp.MustCompile(`(?i)\bla\s+base\s+(?:l[ée]gale|juridique)\s+(?:du\s+traitement\s+|de\s+ce\s+traitement\s+)?est\s*:?\s*`)},
+	{registre.FieldProcessors, "sous-traitant", regexp.MustCompile(`(?i)\b(?:notre|le|nos|les)\s+sous-traitants?\s+(?:est|sont)\s*:?\s*`)},
+	{registre.FieldRightsContact, "droits", regexp.MustCompile(`(?i)\bvous\s+pouvez\s+exercer\s+(?:vos|ces)\s+droits\s+(?:en\s+(?:vous\s+adressant|[ée]crivant)\s+(?:à\s+l['’]|à\s+la\s+|au\s+|aux\s+|à\s+)|aupr[èe]s\s+(?:du\s+|de\s+la\s+|de\s+l['’]|des\s+|de\s+))`)},
 }
 
 // sentenceEnd is the end of the sentence containing position i.
@@ -234,7 +244,11 @@ func sentenceEnd(s string, i int) int {
 
 func prose(c ctext, mk func(registre.Field, string, int, int, float64) (entry, bool)) []entry {
 	var out []entry
+	lower := strings.ToLower(c.s)
 	for _, r := range proseRules {
+		if !strings.Contains(lower, r.need) {
+			continue
+		}
 		for _, m := range r.re.FindAllStringIndex(c.s, -1) {
 			end := sentenceEnd(c.s, m[1])
 			if e, ok := mk(r.field, "", m[1], end, confProse); ok {
