@@ -126,6 +126,7 @@ func TestNames(t *testing.T) {
 		{"Caisse Des Dépôts et Consignations", []string{"Caisse Des Dépôts et Consignations"}},
 		{"Oui : Cnam", []string{"Cnam"}},
 		{"CNAM", []string{"CNAM"}},
+		{"La DNS et la Cnam sont dans une situation de cotraitance au sens de l'article 26 du RGPD", []string{"La DNS et la Cnam sont dans une situation de cotraitance au sens de l'article 26 du RGPD"}},
 		{"Service Médical", []string{"Service Médical"}},
 	}
 	for _, c := range cases {

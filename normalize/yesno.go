@@ -71,6 +71,12 @@ func Names(s string) []string {
 	}
 	details = cutDescription(details)
 	details = stripRole(details)
+	// A sentence ("La DNS et la Cnam sont dans une situation de cotraitance
+	// au sens de l'article 26 du RGPD") is kept whole: splitting it would
+	// invent names.
+	if f := " " + fold(details) + " "; len(strings.Fields(f)) > 12 || strings.Contains(f, " sont ") || strings.Contains(f, " est ") || strings.Contains(f, " au sens ") {
+		return []string{details}
+	}
 	out := []string{}
 	for _, part := range splitNames(details) {
 		part = stripRole(strings.TrimSpace(part))
