@@ -1,4 +1,4 @@
-package form_test
+package form
 
 import (
 	"context"
@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"registre/eval"
-	"registre/extract/form"
-	"registre/ingest"
 	"registre/normalize"
 )
 
@@ -38,11 +36,11 @@ func TestGold(t *testing.T) {
 			}
 		}
 		t.Run(base, func(t *testing.T) {
-			doc, err := ingest.ReadFile(context.Background(), f, ingest.Options{})
+			doc, err := readCached(base)
 			if err != nil {
 				t.Fatal(err)
 			}
-			raws, err := form.Parser{}.Extract(context.Background(), doc)
+			raws, err := Parser{}.Extract(context.Background(), doc)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -227,6 +227,7 @@ func isBold(b registre.Block) bool {
 func readParagraphs(doc *registre.Document) *scan {
 	s := &scan{layout: LayoutParagraphs}
 	var cur *entry
+	var labelPos []pos // parallel to s.entries
 	page := 0
 	for _, b := range doc.Blocks {
 		switch b.Kind {
@@ -244,6 +245,7 @@ func readParagraphs(doc *registre.Document) *scan {
 		if isBold(b) {
 			if f, ok := labelField(text); ok {
 				s.entries = append(s.entries, entry{field: f, label: text, locator: locator(b.Path, page), page: page})
+				labelPos = append(labelPos, posOf(b, page))
 				cur = &s.entries[len(s.entries)-1]
 				if f == registre.FieldName {
 					s.names++
@@ -254,6 +256,7 @@ func readParagraphs(doc *registre.Document) *scan {
 		if len(b.Labels) > 0 && b.Labels[0].Start == b.Start {
 			if f, lab, vs, ok := labels.Split(b.Text); ok && b.Start+len(lab) <= b.Labels[0].End+2 {
 				s.entries = append(s.entries, entry{field: f, label: lab, blocks: []registre.Block{b}, inline: vs, locator: locator(b.Path, page), page: page})
+				labelPos = append(labelPos, pos{})
 				cur = &s.entries[len(s.entries)-1]
 				if f == registre.FieldName {
 					s.names++
@@ -261,7 +264,12 @@ func readParagraphs(doc *registre.Document) *scan {
 				continue
 			}
 		}
-		if cur != nil {
+		if i := beside(s.entries, labelPos, b, page); i >= 0 {
+			// A PDF of a label/value table lists the label column, then
+			// the value column: a value belongs to the label on its left.
+			s.entries[i].blocks = append(s.entries[i].blocks, b)
+			s.layout = LayoutTable
+		} else if cur != nil {
 			cur.blocks = append(cur.blocks, b)
 		} else if len(s.entries) == 0 {
 			s.head = append(s.head, b)
@@ -271,6 +279,45 @@ func readParagraphs(doc *registre.Document) *scan {
 		return nil
 	}
 	return s
+}
+
+// pos is where a PDF block starts on its page.
+type pos struct {
+	ok   bool
+	page int
+	x, y float64
+}
+
+func posOf(b registre.Block, page int) pos {
+	if len(b.Runs) == 0 {
+		return pos{}
+	}
+	return pos{true, page, b.Runs[0].X, b.Runs[0].Y}
+}
+
+// columnGap is how far right of its label a value must start to be read as
+// the label's table cell rather than as the next paragraph (value paragraphs
+// of the paragraph layout are only indented a little).
+const columnGap = 40
+
+// beside returns the entry whose label is on the left of block b, at the
+// same height or above it on the same page (the nearest such label), or -1.
+func beside(es []entry, labelPos []pos, b registre.Block, page int) int {
+	p := posOf(b, page)
+	if !p.ok {
+		return -1
+	}
+	best := -1
+	for i := range es {
+		lp := labelPos[i]
+		if !lp.ok || lp.page != p.page || lp.x+columnGap > p.x || lp.y > p.y+2 {
+			continue
+		}
+		if best < 0 || lp.y > labelPos[best].y {
+			best = i
+		}
+	}
+	return best
 }
 
 // Extract implements extract.Parser.

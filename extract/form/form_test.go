@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"registre"
@@ -14,6 +15,21 @@ import (
 
 const fixtures = "../../fixtures/docx"
 
+// docs caches read fixtures: converting a .doc through LibreOffice takes
+// seconds, and several tests read the same files.
+var docs sync.Map
+
+func readCached(name string) (*registre.Document, error) {
+	if d, ok := docs.Load(name); ok {
+		return d.(*registre.Document), nil
+	}
+	doc, err := ingest.ReadFile(context.Background(), filepath.Join(fixtures, name), ingest.Options{})
+	if err == nil {
+		docs.Store(name, doc)
+	}
+	return doc, err
+}
+
 func extractFile(t testing.TB, name string) (*registre.Document, []registre.RawRecord) {
 	t.Helper()
 	if strings.HasSuffix(name, ".doc") || strings.HasSuffix(name, ".odt") || strings.HasSuffix(name, ".rtf") {
@@ -21,7 +37,7 @@ func extractFile(t testing.TB, name string) (*registre.Document, []registre.RawR
 			t.Skip("LibreOffice (soffice) not installed")
 		}
 	}
-	doc, err := ingest.ReadFile(context.Background(), filepath.Join(fixtures, name), ingest.Options{})
+	doc, err := readCached(name)
 	if err != nil {
 		t.Fatalf("read %s: %v", name, err)
 	}
@@ -76,6 +92,9 @@ func TestRecordsPerFile(t *testing.T) {
 		{"declaration-sntrp.docx", 1, LayoutTable},
 		{"declaration-sntrp.doc", 1, LayoutTable},
 		{"declaration-sntrp.odt", 1, LayoutTable},
+		// The .docx printed to PDF by LibreOffice: the label column, then
+		// the value column.
+		{"declaration-sntrp.pdf", 1, LayoutTable},
 		{"declaration-medialog.rtf", 1, LayoutTable},
 		{"fiche-registre-journal-d-entreprise-10-minutes.docx", 1, LayoutParagraphs},
 		{"fiche-registre-journal-d-entreprise-10-minutes.pdf", 1, LayoutParagraphs},
@@ -163,7 +182,7 @@ func TestFieldValues(t *testing.T) {
 // Every rendering of one form gives the same values.
 func TestRenderingsAgree(t *testing.T) {
 	groups := [][]string{
-		{"declaration-sntrp.docx", "declaration-sntrp.doc", "declaration-sntrp.odt"},
+		{"declaration-sntrp.docx", "declaration-sntrp.doc", "declaration-sntrp.odt", "declaration-sntrp.pdf"},
 		{"declaration-medialog.docx", "declaration-medialog.rtf"},
 		{"fiche-registre-journal-d-entreprise-10-minutes.docx", "fiche-registre-journal-d-entreprise-10-minutes.pdf"},
 	}
