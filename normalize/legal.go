@@ -16,11 +16,13 @@ const (
 var (
 	// "Article 6-1-c du RGPD", "art. 6.1.e", "article 6 (1) c", "article 6,
 	// paragraphe 1, point c)", "Art. 9-2-h", "article 9 paragraphe 2 point h".
-	reArticleCited = regexp.MustCompile(`\bart(?:icle)?s?\.?\s*(6|9)\s*(?:[-.,§()]|\s)*\s*(?:paragraphe|para\.?|par\.|alinea|al\.|§)?\s*([12])\s*(?:[-.,)(°]|\s)*\s*(?:point|lettre|litt?\.?|sous-paragraphe)?\s*\(?([a-j])(?:\)|\b)`)
+	reArticleCited = regexp.MustCompile(`\bart(?:icle)?s?\.?\s*(6|9)\s*(?:[-.,§()]|\s)*\s*(?:paragraphe|para\.?|par\.|alinea|al\.|§)?\s*([12])\s*(?:[-.,)(°]|\s)*\s*(?:point|lettre|litt?\.?|sous-paragraphe|sous)?\s*\(?([a-j])(?:\)|\b)`)
+	// Without the paragraph: "article 6 c)", "art 6 e", "Art. 9 h)".
+	reArticleNoPar = regexp.MustCompile(`\bart(?:icle)?s?\.?\s*(6|9)\s*[-.]?\s*\(?([a-j])(?:\)|$|\s*[,;.:/]|\s+(?:du|de|rgpd|et)\b)`)
 	// Bare forms: "6-1-c", "6.1.e", "6§1 e)", "6(1)(c)", "9.2.b", "6-1 c".
 	reArticleBare = regexp.MustCompile(`(?:^|[^\w.\-/])(6|9)\s*(?:[-.§]|\()\s*([12])\s*(?:[-.]|\)\s*\(?|\s)\s*\(?([a-j])(?:\)|\b)`)
 	// National texts: code articles, laws, decrees, orders, deliberations.
-	reNational = regexp.MustCompile(`\b(?:articles?\s+)?[lrd]\s?[.\-]?\s?\d{1,4}(?:[-.]\d+){1,4}\b|\bcode (?:de la |de |du |des |la |rural|civil)|\b(?:loi|lois|decret|decrets|arrete|arretes|ordonnance|deliberation|circulaire|lfss|directive)\b|\breglement \(?(?:ue|ce)\)?|\bconvention d'objectifs|\bloi de financement`)
+	reNational = regexp.MustCompile(`\b(?:articles?\s+)?[lrd]\s?[.\-]?\s?\d{1,4}(?:[-.]\d+){1,4}\b|\bcode (?:de la |de |du |des |la |rural|civil)|\b(?:loi|lois|decret|decrets|arrete|arretes|ordonnance|deliberation|circulaire|lfss|directive)\b|\breglement \(?(?:ue|ce)\)?|\bconvention d'objectifs|\bloi de financement|\b(?:css|csp|crpa|casf|crpm|cpat)\b`)
 )
 
 // Phrases that name a basis without citing its article, folded, in the
@@ -41,7 +43,7 @@ var basisPhrases = []struct {
 	{"9-2-g", regexp.MustCompile(`motifs? d'interet public important`)},
 	{"9-2-j", regexp.MustCompile(`(fins? archivistiques?|recherche scientifique|fins? (de recherche|statistiques))`)},
 	{"6-1-d", regexp.MustCompile(`(sauvegarde des interets vitaux|interets? vita(l|ux))`)},
-	{"6-1-e", regexp.MustCompile(`(mis+i?ons? (d'|d )?interet (public|general)|missions? de service public|exercice de l'autorite publique|autorite publique dont est investi|execution d'une (des )?missions?|missions? (de l'am|de l'assurance maladie|legales?|de service)\b)`)},
+	{"6-1-e", regexp.MustCompile(`(mis+i?ons? (d'|d )?interet (public|general)|^interet public$|missions? de service public|exercice de l'autorite publique|autorite publique dont est investi|execution d'une (des )?missions?|missions? (de l'am|de l'assurance maladie|legales?|de service)\b)`)},
 	{"6-1-c", regexp.MustCompile(`(obligations? (legales?|reglementaires?|legale|legal)|l'obligation (comme|et)\b|respect d'une obligation|obligation legales|impose par (la loi|un texte|le code))`)},
 	{"6-1-f", regexp.MustCompile(`(interets? legitimes?|interet legitime)`)},
 	{"6-1-b", regexp.MustCompile(`(execution (d'un|du|des) contrats?|mesures precontractuelles|precontractuel|^contrat\b|^contractuel|relation contractuelle|\bcontrat (de travail|conclu|passe)\b)`)},
@@ -96,6 +98,18 @@ func BasisCodes(s string) []string {
 	for _, re := range []*regexp.Regexp{reArticleCited, reArticleBare} {
 		for _, m := range re.FindAllStringSubmatch(f, -1) {
 			if c := articleCode(m[1], m[2], m[3]); c != "" {
+				add(c)
+				cited = true
+			}
+		}
+	}
+	if !cited {
+		for _, m := range reArticleNoPar.FindAllStringSubmatch(f, -1) {
+			par := "1"
+			if m[1] == "9" {
+				par = "2"
+			}
+			if c := articleCode(m[1], par, m[2]); c != "" {
 				add(c)
 				cited = true
 			}
