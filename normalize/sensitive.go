@@ -28,7 +28,7 @@ var reHealth = regexp.MustCompile(`\b(` + strings.Join([]string{
 	`vision`, `dentaires?`, `paracliniques?`, `para cliniques?`, `imagerie`, `echantillons? (de sang|biologiques?)`, `analyses? (biologiques|medicales)`,
 	`grossesse`, `situation liee a la maternite`, `interruption volontaire`, `ivg`, `psycholog(ique|iques|ie)`, `psychiatri(que|e)`,
 	`addictions?`, `grille aggir`, `gir\b`, `dependance`, `difficultes? sociales? et medicales?`,
-	`donnees? genetiques?`, `biometri(que|ques|e)`, `poids`, `taille et poids`, `imc`, `allergies?`, `cim ?10`, `cim\b`,
+	`donnees? genetiques?`, `antecedents? (medicaux|familiaux|chirurgicaux)`, `groupe sanguin`, `taux d'ipp`, `\bipp\b`, `incapacite permanente partielle`, `biometri(que|ques|e)`, `poids`, `taille et poids`, `imc`, `allergies?`, `cim ?10`, `cim\b`,
 }, "|") + `)`)
 
 // Negations that cancel a health term in the same clause ("ces messages ne
@@ -36,7 +36,7 @@ var reHealth = regexp.MustCompile(`\b(` + strings.Join([]string{
 var reNegated = regexp.MustCompile(`\b(ne|n')\s*(doi\w*|peu\w*|comport\w*|contien\w*|sont|est|figur\w*|collect\w*)?\s*(pas|aucun\w*|jamais)\b|\b(aucune?|sans|hors|exclu\w*|a l'exclusion)\b`)
 
 // NIR vocabulary: the social-security number and its synonyms.
-var reNIR = regexp.MustCompile(`\b(nir|nia|nni|nirpp|numeros? de securite sociale|n° de securite sociale|n°de securite sociale|no de securite sociale|numeros? de ss|n° ss|numeros? d'inscription au repertoire|numeros? d'immatriculation|immatriculation (de l'assure|au repertoire|a la securite sociale)|identifiant national de sante|\bins\b(?: qualifie)?|matricule ins)\b`)
+var reNIR = regexp.MustCompile(`\b(nir|nia|nni|nirpp|numeros? de securite sociale|n° de securite sociale|n°de securite sociale|no de securite sociale|numeros? de ss|n° ss|numeros? d'inscription au repertoire|numeros? d'immatriculation|immatriculation (de l'assure|au repertoire|a la securite sociale)|identifiant national de sante|\bins\b(?: qualifie)?|matricule ins|numeros? insee|n° insee|numeros? de secu|n° de secu|numero ss)\b`)
 
 // Pointers instead of data: "Suivant décision Cnam", "Celles indiquées dans
 // l'engagement de conformité", "voir l'engagement…", "Toutes les catégories
@@ -155,7 +155,7 @@ var healthStems = []string{
 	"contre", "vaccin", "covid", "depistage", "test", "vision", "dentaire", "clinique", "imagerie", "echantillon",
 	"analyse", "grossesse", "maternite", "interruption", "ivg", "psych", "addiction", "aggir", "gir", "dependance",
 	"difficulte", "genetique", "biometri", "poids", "imc", "allergi", "cim", "examen", "bilan", "certificat",
-	"avis", "secret", "questionnaire", "dossier", "motif", "informations",
+	"avis", "secret", "questionnaire", "dossier", "motif", "informations", "antecedent", "sanguin", "ipp",
 }
 
 func hasAnyStem(f string, stems []string) bool {
@@ -207,7 +207,7 @@ func HasNIR(s string) bool {
 	return hasNIRFolded(fold(s))
 }
 
-var nirStems = []string{"nir", "nia", "nni", "securite sociale", "ss", "repertoire", "immatriculation", "identifiant national", "ins", "matricule"}
+var nirStems = []string{"nir", "nia", "nni", "securite sociale", "ss", "repertoire", "immatriculation", "identifiant national", "ins", "matricule", "secu"}
 
 func hasNIRFolded(f string) bool {
 	if !hasAnyStem(f, nirStems) {
