@@ -44,8 +44,9 @@ var reNIR = regexp.MustCompile(`\b(nir|nia|nni|nirpp|numeros? de securite social
 // wherever they are; the others only in a short item, since a real list may
 // also cite a decree.
 var (
-	rePointerStart = regexp.MustCompile(`^(suivant|selon|voir|cf\b|conforme|conformement|celles?|ceux|idem|se reporter|donnees? (definies|prevues|indiquees|listees)|donnees? a caractere personnel et informations|toutes les (informations|donnees|categories)\b[^.]*\b(figurant|indiquee|prevue|definie|visee|mentionnee|potentiellement|engagement|resultant))`)
-	rePointerAny   = regexp.MustCompile(`\b(decisions? (de la )?(cnam|nationale|cnil)|declaration cnil|engagement de conformite|page \d+ de|figurant dans les systemes|resultant de l'application|acte reglementaire)\b`)
+	rePointerStart  = regexp.MustCompile(`^(suivant|selon|voir|cf\b|conforme|conformement|celles?|ceux|idem|se reporter|donnees? (definies|prevues|indiquees|listees)|donnees? a caractere personnel et informations|toutes les (informations|donnees|categories)\b[^.]*\b(figurant|indiquee|prevue|definie|visee|mentionnee|potentiellement|engagement|resultant))`)
+	rePointerAny    = regexp.MustCompile(`\b(decisions? (de la )?(cnam|nationale|cnil)|declaration cnil|engagement de conformite|acte reglementaire)\b`)
+	rePointerStrong = regexp.MustCompile(`\b(page \d+ de|figurant dans les systemes|resultant de l'application de la (legislation|reglementation))\b`)
 )
 
 // Other special categories (Art. 9 and 10), as codes for sensitive.other.
@@ -238,6 +239,9 @@ func isPointer(s string) bool {
 	}
 	f := strings.TrimLeft(fold(s), "> ")
 	if rePointerStart.MatchString(f) {
+		return true
+	}
+	if rePointerStrong.MatchString(f) {
 		return true
 	}
 	return len(strings.Fields(f)) <= 15 && rePointerAny.MatchString(f)
