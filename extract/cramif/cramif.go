@@ -101,8 +101,11 @@ var (
 	// An attachment line: "Acte réglementaire pdf - 119.09 Ko",
 	// "Engagement de conformité cellule PDP - pdf 158.3 Ko", "Décision ESOPE - pdf".
 	reAttachment = regexp.MustCompile(`(?i)(.+?)\s*-?\s*\b(pdf|docx?|xlsx?|odt)\b(\s*-?\s*[\d.,]+\s*[KkMmGg]o)?`)
-	reSize       = regexp.MustCompile(`(?i)\b\d+(?:[.,]\d+)?\s*[KMG]o\b`)
-	reDate       = regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})/(\d{4})\b`)
+	// "Partager : …", "Accessibilité : …": a line with its own label is not
+	// the continuation of the previous value.
+	reUnknownLabel = regexp.MustCompile(`^[\p{L}' ]{1,30}\s?:\s`)
+	reSize         = regexp.MustCompile(`(?i)\b\d+(?:[.,]\d+)?\s*[KMG]o\b`)
+	reDate         = regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})/(\d{4})\b`)
 )
 
 // Extract implements extract.Parser.
@@ -218,6 +221,11 @@ func build(its []item) *registre.RawRecord {
 	var lastField registre.Field
 	pages := map[int]bool{}
 	for _, it := range body {
+		// A heading after the fields ends the record (page footers,
+		// "Nous contacter"…): only titles start records.
+		if it.blk.Kind == registre.BlockHeading && it.field == "" {
+			break
+		}
 		if it.page > 0 && !pages[it.page] {
 			pages[it.page] = true
 			rec.Pages = append(rec.Pages, it.page)
@@ -234,13 +242,13 @@ func build(its []item) *registre.RawRecord {
 			rec.Add(it.field, v)
 			vs := rec.Fields[it.field]
 			last, lastField = &vs[len(vs)-1], it.field
-		case len(it.blk.Links) > 0 || (it.bullet && reAttachment.MatchString(it.text) && looksLikeAttachment(it.text)):
+		case it.bullet && (isDocumentLink(it.blk) || reAttachment.MatchString(it.text) && looksLikeAttachment(it.text)):
 			for _, a := range attachments(it) {
 				rec.Add(registre.FieldAttachments, a)
 			}
 			last, lastField = nil, ""
 		case strings.TrimSpace(it.text) == "":
-		case last != nil && !it.bullet:
+		case last != nil && !it.bullet && !reUnknownLabel.MatchString(it.text):
 			// A wrapped line (PDF) continues the previous value.
 			extra := strings.TrimSpace(it.text)
 			last.Text = strings.TrimSpace(last.Text) + " " + extra
@@ -289,6 +297,28 @@ func locator(it item) string {
 		return "page " + strconv.Itoa(it.page)
 	}
 	return ""
+}
+
+// isDocumentLink says whether a block's links point at documents (an
+// attachment line), not at pages or share buttons.
+func isDocumentLink(b registre.Block) bool {
+	if len(b.Links) == 0 {
+		return false
+	}
+	for _, l := range b.Links {
+		h := strings.ToLower(l.Href)
+		if i := strings.IndexAny(h, "?#"); i >= 0 {
+			h = h[:i]
+		}
+		doc := false
+		for _, ext := range []string{".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".rtf", ".zip"} {
+			doc = doc || strings.HasSuffix(h, ext)
+		}
+		if !doc && !reSize.MatchString(l.After) {
+			return false
+		}
+	}
+	return true
 }
 
 func looksLikeAttachment(s string) bool {

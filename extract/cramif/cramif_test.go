@@ -159,3 +159,25 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+// Page furniture after the last record (share links, footer) is not part of
+// it.
+func TestFooterNotInLastRecord(t *testing.T) {
+	for _, path := range []string{"../../fixtures/html/cramif-registre.html", "../../fixtures/corpus/cramif-registre-print.pdf"} {
+		doc := read(t, path)
+		recs, err := Parser{}.Extract(context.Background(), doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := recs[len(recs)-1]
+		for f, vs := range last.Fields {
+			for _, v := range vs {
+				for _, bad := range []string{"Twitter", "LinkedIn", "Partager", "Nous contacter", "Cramif 2020"} {
+					if strings.Contains(v.Text, bad) {
+						t.Errorf("%s: last record %s holds footer text %q", filepath.Base(path), f, v.Text)
+					}
+				}
+			}
+		}
+	}
+}
