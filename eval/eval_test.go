@@ -275,6 +275,16 @@ func TestScoreFlags(t *testing.T) {
 	if res.Flags.TP != 1 || res.Flags.FP != 2 || res.Flags.FN != 3 {
 		t.Errorf("flags = %+v, want tp=1 fp=2 fn=3", res.Flags)
 	}
+	if p := res.Pairs[0]; strings.Join(p.MissedFlags, ",") != "vague_retention" || strings.Join(p.ExtraFlags, ",") != "missing_recipients" {
+		t.Errorf("pair A flags: missed %q extra %q", p.MissedFlags, p.ExtraFlags)
+	}
+	var buf bytes.Buffer
+	WriteDetails(&buf, []*Gold{g}, []Result{res})
+	for _, want := range []string{`missed gold record: "C"`, `extra extracted record: "Z"`, `"A": missed flag vague_retention extra flag missing_recipients`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("details lack %q:\n%s", want, buf.String())
+		}
+	}
 }
 
 func TestScoreNoRecordsExpected(t *testing.T) {

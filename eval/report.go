@@ -95,6 +95,12 @@ func WriteDetails(w io.Writer, g []*Gold, results []Result) {
 					bad = append(bad, fmt.Sprintf("%s=%.2f", name, s))
 				}
 			}
+			for _, c := range p.MissedFlags {
+				bad = append(bad, "missed flag "+c)
+			}
+			for _, c := range p.ExtraFlags {
+				bad = append(bad, "extra flag "+c)
+			}
 			if len(bad) == 0 {
 				continue
 			}

@@ -202,6 +202,10 @@ type Pair struct {
 	Name      string             `json:"name"`
 	Match     float64            `json:"match"` // name (or purposes) token F1
 	Fields    map[string]float64 `json:"fields"`
+	// MissedFlags were expected and not raised; ExtraFlags were raised
+	// and not expected (scored codes only).
+	MissedFlags []string `json:"missed_flags,omitempty"`
+	ExtraFlags  []string `json:"extra_flags,omitempty"`
 }
 
 // Result is the score of one document's extraction against its gold.
@@ -262,13 +266,17 @@ func Score(g *Gold, got []registre.Record) Result {
 				ftp++
 			} else {
 				ffp++
+				p.ExtraFlags = append(p.ExtraFlags, c)
 			}
 		}
 		for c := range want {
 			if !have[c] {
 				ffn++
+				p.MissedFlags = append(p.MissedFlags, c)
 			}
 		}
+		sort.Strings(p.ExtraFlags)
+		sort.Strings(p.MissedFlags)
 		res.Pairs = append(res.Pairs, p)
 	}
 	// An unmatched gold record's expected flags were not raised on it, and
