@@ -636,7 +636,8 @@ func runBenchRun(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		start := time.Now()
 		cfg := ingestConfig{DataDir: d, Workers: *workers, Timeout: 2 * time.Minute, MaxSize: ingest.DefaultMaxSize, Paths: []string{dir}, Progress: time.Minute}
 		cfg.Index.data = d
-		rep, err := ingestRun(ctx, cfg, io.Discard, io.Discard)
+		// Progress lines (once a minute) go to stderr; the summary is not printed.
+		rep, err := ingestRun(ctx, cfg, io.Discard, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "registre bench run: %v\n", err)
 			return exitFailed

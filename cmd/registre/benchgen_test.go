@@ -15,13 +15,17 @@ import (
 
 // genCorpus generates n bench files into a temporary dir.
 func genCorpus(t testing.TB, n int, formats string) string {
+	return genCorpusSeed(t, n, formats, 1)
+}
+
+func genCorpusSeed(t testing.TB, n int, formats string, seed int) string {
 	t.Helper()
 	if findFont() == "" && strings.Contains(formats, "pdf") {
 		t.Fatal("no Unicode TrueType font (install fonts-dejavu-core): bench gen cannot write PDFs")
 	}
 	dir := t.TempDir()
 	var out strings.Builder
-	if code := runBenchGen(context.Background(), []string{"--files", itoa(n), "--out", dir, "--formats", formats, "--workers", "2"}, &out, io.Discard); code != exitOK {
+	if code := runBenchGen(context.Background(), []string{"--files", itoa(n), "--out", dir, "--formats", formats, "--workers", "2", "--seed", itoa(seed)}, &out, io.Discard); code != exitOK {
 		t.Fatalf("bench gen exit %d", code)
 	}
 	return dir
