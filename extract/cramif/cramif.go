@@ -219,6 +219,10 @@ func build(its []item) *registre.RawRecord {
 	rec.Locator = locator(its[0])
 	var last *registre.RawValue
 	var lastField registre.Field
+	// open is the field of a label printed with nothing after it: the
+	// unlabelled bullets nested under it are its values (a recipients
+	// list without Interne/Externe, data categories as sub-bullets).
+	var open registre.Field
 	pages := map[int]bool{}
 	for _, it := range body {
 		// A heading after the fields ends the record (page footers,
@@ -235,19 +239,30 @@ func build(its []item) *registre.RawRecord {
 			v, ok := value(it)
 			if !ok {
 				// A label with nothing after it: a group heading
-				// (Destinataire(s) des données) or an empty field.
-				last, lastField = nil, ""
+				// (Destinataire(s) des données), whose labelled children
+				// follow, or a field whose values are the sub-bullets.
+				last, lastField, open = nil, "", it.field
 				continue
 			}
 			rec.Add(it.field, v)
 			vs := rec.Fields[it.field]
-			last, lastField = &vs[len(vs)-1], it.field
+			last, lastField, open = &vs[len(vs)-1], it.field, ""
 		case it.bullet && (isDocumentLink(it.blk) || reAttachment.MatchString(it.text) && looksLikeAttachment(it.text)):
 			for _, a := range attachments(it) {
 				rec.Add(registre.FieldAttachments, a)
 			}
-			last, lastField = nil, ""
+			last, lastField, open = nil, "", ""
 		case strings.TrimSpace(it.text) == "":
+		case open != "" && (it.bullet || last == nil) && !reUnknownLabel.MatchString(it.text):
+			// An item under an empty label: one more value of that field.
+			text := strings.TrimFunc(it.text, isSpace)
+			start := it.blk.Start + it.off + strings.Index(it.text, text)
+			rec.Add(open, registre.RawValue{
+				Text: text, Start: start, End: start + len(text), Locator: locator(it), Page: it.page,
+				Label: "(liste)", Method: registre.MethodRule, Confidence: 0.9,
+			})
+			vs := rec.Fields[open]
+			last, lastField = &vs[len(vs)-1], open
 		case last != nil && !it.bullet && !reUnknownLabel.MatchString(it.text):
 			// A wrapped line (PDF) continues the previous value.
 			extra := strings.TrimSpace(it.text)

@@ -10,6 +10,7 @@ import (
 
 	"registre"
 	"registre/ingest"
+	"registre/ingest/html"
 )
 
 type gold struct {
@@ -179,5 +180,53 @@ func TestFooterNotInLastRecord(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A label printed with nothing after it takes the unlabelled items nested
+// under it as its values (a recipients list without Interne/Externe, data
+// as sub-bullets); labelled children still go to their own fields.
+func TestItemsUnderEmptyLabel(t *testing.T) {
+	tests := []struct {
+		name  string
+		html  string
+		field registre.Field
+		want  []string
+	}{
+		{"nested recipients list",
+			`<h3>Réclamations</h3><ul><li><b>Nom du traitement</b> : Réclamations</li><li><b>Finalités</b> : Répondre</li>` +
+				`<li><b>Destinataires</b> :<ul><li>agents du service clients</li><li>médiateur</li></ul></li>` +
+				`<li><b>Durée de conservation</b> : 5 ans</li></ul>`,
+			registre.FieldRecipients, []string{"agents du service clients", "médiateur"}},
+		{"labelled children keep their fields",
+			`<h2>SNTRP</h2><ul><li><b>Nom du traitement</b> : SNTRP</li><li><b>Finalité</b> : Payer</li>` +
+				`<li><b>Destinataire(s) des données</b> :<ul><li><b>Interne</b> : agents</li><li><b>Transfert</b> : non</li></ul></li></ul>`,
+			registre.FieldRecipients, nil},
+		{"attachment after an empty last field is not a value",
+			`<h2>X</h2><ul><li><b>Nom du traitement</b> : X</li><li><b>Finalité</b> : Y</li><li><b>Date de mise en œuvre</b> :</li>` +
+				`<li><a href="/a.pdf">Acte réglementaire</a> pdf - 12 Ko</li></ul>`,
+			registre.FieldImplementationDate, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := html.Read(context.Background(), "t.html", []byte("<html><body>"+tt.html+"</body></html>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, err := Parser{}.Extract(context.Background(), doc)
+			if err != nil || len(recs) != 1 {
+				t.Fatalf("Extract = %d records, %v; want 1", len(recs), err)
+			}
+			var got []string
+			for _, v := range recs[0].Fields[tt.field] {
+				got = append(got, v.Text)
+				if doc.Text[v.Start:v.End] != v.Text {
+					t.Errorf("span %d-%d = %q, want %q", v.Start, v.End, doc.Text[v.Start:v.End], v.Text)
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("%s = %q, want %q", tt.field, got, tt.want)
+			}
+		})
 	}
 }
