@@ -204,6 +204,10 @@ func TestReadFeatures(t *testing.T) {
 	if strings.Contains(doc.Text, "Cliquez") {
 		t.Error("a Word prompt was read as text")
 	}
+	// The page header is read first, located in its part.
+	if b := doc.Blocks[0]; b.Text != "En-tête : Caisse de test" || b.Path != "header1/p[1]" {
+		t.Errorf("first block = %q at %q, want the page header", b.Text, b.Path)
+	}
 	// Bold label at the start of a paragraph.
 	b, _ := byText(doc, "Finalité : gérer les tests")
 	if len(b.Labels) != 1 || doc.Text[b.Labels[0].Start:b.Labels[0].End] != "Finalité :" {
