@@ -38,7 +38,8 @@ const (
 )
 
 var (
-	titleRe    = regexp.MustCompile(`(?i)^(d[ée]cision|d[ée]lib[ée]ration|arr[êe]t[ée]|acte r[ée]glementaire)\b[^.]{0,40}?\bn\s*[°ºo]\s*([0-9][0-9A-Za-z./-]*)`)
+	titleRe    = regexp.MustCompile(`(?i)^(d[ée]cision|d[ée]lib[ée]ration|arr[êe]t[ée]|acte r[ée]glementaire)\b(?:[^.]{0,40}?\bn\s*[°ºo]\s*([0-9][0-9A-Za-z./-]*))?`)
+	quotedRe   = regexp.MustCompile(`traitements?\s+(?:automatis[ée]s?\s+)?(?:d[ée]nomm[ée]s?\s+|intitul[ée]s?\s+|appel[ée]s?\s+)?(«[^»]{1,80}»)`)
 	visaRe     = regexp.MustCompile(`^Vu\s`)
 	decideRe   = regexp.MustCompile(`(?i)^(d[ée]cide|arr[êe]te|d[ée]cident|d[ée]lib[èe]re)\s*:?\s*$`)
 	articleRe  = regexp.MustCompile(`(?i)^article\s+(1\s*er|premier|\d+)(?:\s*(?:er|ère))?\s*[:.–-]?\s*`)
@@ -151,16 +152,25 @@ func (p Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre
 		}
 		t := tp.text()
 		m := titleRe.FindStringSubmatchIndex(t)
-		number = strings.TrimRight(t[m[4]:m[5]], ".")
 		rec.DocumentTitle = t
 		b.add(&rec, registre.FieldRegulatoryAct, tp, 0, len(t), "", "titre", confExplicit)
 		b.add(&rec, registre.FieldLineage, tp, 0, len(t), "", "titre", confExplicit)
-		b.add(&rec, registre.FieldReference, tp, m[4], m[4]+len(number), "", "titre", confExplicit)
+		if m[4] >= 0 {
+			number = strings.TrimRight(t[m[4]:m[5]], ".")
+			b.add(&rec, registre.FieldReference, tp, m[4], m[4]+len(number), "", "titre", confExplicit)
+		}
 		// The name is the processing the act is about: what follows
 		// "concernant" ("relative à un traitement … concernant les services
 		// sécurisés extranet …"), else the whole title.
 		ns := 0
+		if q := quotedRe.FindStringSubmatchIndex(t); q != nil {
+			// a processing named in quotes: « ESOPE » de gestion …
+			ns = q[2]
+		}
 		for _, sm := range subjectRe.FindAllStringIndex(t, -1) {
+			if ns > 0 {
+				break
+			}
 			rest := strings.ToLower(t[sm[1]:])
 			if strings.HasPrefix(rest, "un traitement") || strings.HasPrefix(rest, "traitement") {
 				continue
@@ -242,6 +252,9 @@ func (p Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre
 	}
 	if org == "" {
 		org = labels.Organisation(doc.Text)
+	}
+	if org == "" {
+		org = localCaisse(doc.Text)
 	}
 	rec.Organisation = org
 	if _, ok := rec.First(registre.FieldName); !ok {
@@ -410,6 +423,56 @@ func pages(secs []section) []int {
 		}
 	}
 	return out
+}
+
+// caisseRe finds a local caisse the shared dictionary does not list, as
+// acts name their issuer: "CAISSE PRIMAIRE D'ASSURANCE MALADIE DE LA SOMME".
+var caisseRe = regexp.MustCompile(`(?i)\bcaisse\s+(primaire|d['’]allocations\s+familiales|g[ée]n[ée]rale\s+de\s+s[ée]curit[ée]\s+sociale|d['’]assurance\s+retraite\s+et\s+de\s+la\s+sant[ée]\s+au\s+travail)(?:\s+d['’]assurance\s+maladie)?\s+(de\s+la|de\s+l['’]|du|des|de|d['’])\s*([\p{L}'’-]+(?:[ -](?:et\s+|de\s+)?[\p{Lu}][\p{L}'’-]*)*)`)
+
+// localCaisse returns "CPAM de la Somme" for such a name, or "".
+func localCaisse(text string) string {
+	head := text
+	if len(head) > 2000 {
+		head = head[:2000]
+	}
+	m := caisseRe.FindStringSubmatch(head)
+	if m == nil {
+		return ""
+	}
+	kind := map[string]string{"primaire": "CPAM", "d'allocations familiales": "CAF"}[strings.ToLower(strings.ReplaceAll(m[1], "’", "'"))]
+	if kind == "" {
+		if strings.HasPrefix(strings.ToLower(m[1]), "g") {
+			kind = "CGSS"
+		} else {
+			kind = "CARSAT"
+		}
+	}
+	// Names are printed in capitals in headers: "DE LA SOMME" → "de la Somme".
+	title := func(w string) string {
+		parts := strings.Split(strings.ToLower(w), "-")
+		for i, p := range parts {
+			if p == "" || p == "et" || p == "de" || p == "du" || p == "la" || p == "sur" {
+				continue
+			}
+			r := []rune(p)
+			r[0] = unicode.ToUpper(r[0])
+			parts[i] = string(r)
+		}
+		return strings.Join(parts, "-")
+	}
+	words := strings.Fields(m[3])
+	for i, w := range words {
+		if lw := strings.ToLower(w); lw == "et" || lw == "de" {
+			words[i] = lw
+			continue
+		}
+		words[i] = title(w)
+	}
+	prep := strings.ToLower(strings.Join(strings.Fields(m[2]), " "))
+	if !strings.HasSuffix(prep, "'") && !strings.HasSuffix(prep, "’") {
+		prep += " "
+	}
+	return kind + " " + prep + strings.Join(words, " ")
 }
 
 var months = map[string]string{

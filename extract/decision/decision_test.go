@@ -296,6 +296,64 @@ Les informations traitées sont relatives à l'identité et au motif de la récl
 	}
 }
 
+// TestLocalActHTML: a caisse's own act, in HTML, with no number, the
+// processing named in quotes, articles on the same line as their heading,
+// a retention article and recipients listed after a colon.
+func TestLocalActHTML(t *testing.T) {
+	doc := readIngest(t, "cpam-somme-acte-esope.html")
+	if s := (Parser{}).Detect(doc); s < 0.5 {
+		t.Fatalf("Detect = %v", s)
+	}
+	recs, err := Parser{}.Extract(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 {
+		t.Fatalf("records = %d, want 1", len(recs))
+	}
+	r := recs[0]
+	if r.Organisation != "CPAM de la Somme" || r.DocumentDate != "2008-11-03" {
+		t.Errorf("organisation %q date %q", r.Organisation, r.DocumentDate)
+	}
+	want := map[registre.Field][]string{
+		registre.FieldName:           {"« ESOPE » de gestion des examens périodiques de santé"},
+		registre.FieldPurposes:       {"la gestion des examens périodiques de santé réalisés par le centre d'examens de santé"},
+		registre.FieldDataCategories: {"l'identification de l'assuré (nom, prénom, NIR, date de naissance)", "les données de santé recueillies lors de l'examen", "les résultats des examens biologiques"},
+		registre.FieldRetention:      {"Les données sont conservées dix ans à compter du dernier examen"},
+		registre.FieldRecipients:     {"les médecins et infirmiers du centre d'examens de santé", "le médecin traitant désigné par l'assuré"},
+		registre.FieldRightsContact:  {"médecin responsable du centre d'examens de santé"},
+		registre.FieldReference:      nil,
+	}
+	for f, w := range want {
+		if got := values(r, f); strings.Join(got, "|") != strings.Join(w, "|") {
+			t.Errorf("%s = %q, want %q", f, got, w)
+		}
+	}
+	lin := values(r, registre.FieldLineage)
+	if len(lin) != 3 || !anyContains(lin, "délibération de la CNIL n° 2006-142") || !anyContains(lin, "correspondant informatique et libertés") {
+		t.Errorf("lineage = %q", lin)
+	}
+	if lb := values(r, registre.FieldLegalBasis); len(lb) != 2 || !anyContains(lb, "décret n° 2005-1309") {
+		t.Errorf("legal basis = %q", lb)
+	}
+	checkEvidence(t, doc, r)
+}
+
+func TestLocalCaisse(t *testing.T) {
+	tests := map[string]string{
+		"CAISSE PRIMAIRE D'ASSURANCE MALADIE DE LA SOMME\nActe": "CPAM de la Somme",
+		"Caisse primaire d'assurance maladie du Val-de-Marne":   "CPAM du Val-de-Marne",
+		"la Caisse d'allocations familiales de l'Hérault, vu …": "CAF de l'Hérault",
+		"Caisse générale de sécurité sociale de la Guadeloupe":  "CGSS de la Guadeloupe",
+		"aucune caisse nommée":                                  "",
+	}
+	for in, want := range tests {
+		if got := localCaisse(in); got != want {
+			t.Errorf("localCaisse(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 // TestDetectOtherLayouts: a register that lists decisions as attachments,
 // a CGU page and a form are not acts.
 func TestDetectOtherLayouts(t *testing.T) {

@@ -64,19 +64,19 @@ func locator(page int, where string) string {
 
 var (
 	purposeRe    = regexp.MustCompile(`(?i)\ba\s+pour\s+(?:but|objet|objectif|finalit[ée]s?)\s+(?:de\s+|d'|d’)?`)
-	finaliteRe   = regexp.MustCompile(`(?i)\bfinalit[ée]s?\b[^:]{0,60}?(?:est|sont|:)\s*`)
+	finaliteRe   = regexp.MustCompile(`(?i)\bfinalit[ée]s?\s[^:]{0,60}?\b(?:est|sont|:)\s*`)
 	createdRe    = regexp.MustCompile(`(?i)^il\s+est\s+(?:cr[ée]{2}|modifi[ée]|mis\s+en\s+(?:œ|oe)uvre|autoris[ée])`)
 	accessRe     = regexp.MustCompile(`(?i)\b((?:les|des)\s+(?:agents|personnels|personnes|salari[ée]s|services)\b[^.;]*?),?\s+(?:pourront|peuvent|ont\s+acc[èe]s|acc[èe]dent)`)
 	dataIntroRe  = regexp.MustCompile(`(?i)\b(?:informations|donn[ée]es|cat[ée]gories\s+de\s+donn[ée]es)\b[^.:]*?\b(?:sont\s+relatives|concern[ée]es|trait[ée]es|enregistr[ée]es|collect[ée]es|sont\s+les\s+suivantes|portent\s+sur)`)
 	dataVerbRe   = regexp.MustCompile(`(?i)^\s*(?:(?:sont|est)(?:\s+(?:relatives|les\s+suivantes))?|concernent|portent\s+sur)?\s*:?\s*`)
 	subjectsRe   = regexp.MustCompile(`(?i)\b(?:informations|donn[ée]es)\s+(?:relatives|concernant)\s+(?:aux|au|à\s+la|à\s+l'|à\s+l’|les)\s*([^,.:;]+?)\s+(?:et\s+concern[ée]es|concern[ée]es|qui|sont|font)`)
-	recipientsRe = regexp.MustCompile(`(?i)\bdestinataires?\b[^.:]*?\b(?:sont|est|seront)\s+(?::\s*)?`)
+	recipientsRe = regexp.MustCompile(`(?i)\bdestinataires?\b[^.:]*?\b(?:sont|est|seront)\b[\s,]*(?::\s*)?`)
 	internalRe   = regexp.MustCompile(`(?i)^(?:les\s+|le\s+)?(?:agents|personnels?|services|salari[ée]s|collaborateurs|m[ée]decins[-\s]conseils)\b`)
 	rightsRe     = regexp.MustCompile(`(?i)droit\s+d'(?:acc[èe]s|opposition)|rectification|articles?\s+(?:3[89]|40)\b|droits?\s+(?:des\s+personnes|d['’]acc[èe]s)|s['’]exerce`)
 	contactRe    = regexp.MustCompile(`(?i)(?:en\s+s['’]adressant|s['’]exerce(?:nt)?|s['’]exercer)\s+(?:auprès\s+d[ue]s?\s+|auprès\s+de\s+l['’]|auprès\s+de\s+la\s+|à\s+l['’]|au\s+|à\s+la\s+)`)
 	controllerRe = regexp.MustCompile(`(?i),\s+((?:le|la|les)\s+.+?),\s*(?:responsables?|charg[ée]s?)\s+du\s+traitement`)
 	underRespRe  = regexp.MustCompile(`(?i)sous\s+la\s+responsabilit[ée]\s+(?:du|de\s+la|de\s+l['’]|des)\s+`)
-	retentionRe  = regexp.MustCompile(`(?i)\bconserv[ée]e?s?\b|dur[ée]e\s+de\s+conservation`)
+	retentionRe  = regexp.MustCompile(`(?i)\bconserv[ée]e?s?(?:\s|$)|dur[ée]e\s+de\s+conservation`)
 	securityRe   = regexp.MustCompile(`(?i)mesures\s+de\s+s[ée]curit[ée]|s[ée]curit[ée]\s+des\s+donn[ée]es`)
 )
 
@@ -208,7 +208,15 @@ func (b builder) article(rec *registre.RawRecord, a *section) {
 					// the organisation's own staff
 					f = registre.FieldRecipientsInternal
 				}
-				b.add(rec, f, p, m[1], len(t), label, where, confExplicit)
+				// "sont, dans la limite de leurs attributions : A ; B":
+				// the recipients follow the colon, one per semicolon.
+				start := m[1]
+				if k := strings.Index(t[start:], ":"); k >= 0 && k < 60 {
+					start += k + 1
+				}
+				for _, part := range splitOn(t, start, len(t), " ; ") {
+					b.add(rec, f, p, part[0], part[1], label, where, confExplicit)
+				}
 			}
 		}
 	case artRights:
@@ -300,6 +308,20 @@ func clauseEnd(t string, i int) int {
 		}
 	}
 	return len(strings.TrimRight(t, " »\""))
+}
+
+// splitOn cuts t[i:j] on sep, returning the pieces' bounds.
+func splitOn(t string, i, j int, sep string) [][2]int {
+	var out [][2]int
+	for i < j {
+		k := strings.Index(t[i:j], sep)
+		if k < 0 {
+			break
+		}
+		out = append(out, [2]int{i, i + k})
+		i += k + len(sep)
+	}
+	return append(out, [2]int{i, j})
 }
 
 // listStart skips the connective of the last list item ("et à
