@@ -145,12 +145,28 @@ func readTable(doc *registre.Document) *scan {
 			if b.Kind != registre.BlockTable {
 				continue
 			}
+			group := "" // the category list the following rows detail
 			for _, row := range b.Rows {
 				if len(row) < 2 {
 					continue
 				}
 				lab := strings.TrimSpace(row[0].Text())
 				f, ok := labelField(lab)
+				if !ok && group != "" && lab != "" && !strings.Contains(lab, "\n") {
+					// "Catégories de données traitées" followed by one row
+					// per category (« Données d'identification », « NIR »…):
+					// each row details that category.
+					e := entry{field: registre.FieldDataCategories, label: group + " / " + lab, locator: rowLocator(row)}
+					for _, c := range row[1:] {
+						e.blocks = append(e.blocks, c.Blocks...)
+					}
+					s.entries = append(s.entries, e)
+					continue
+				}
+				group = ""
+				if ok && f == registre.FieldDataCategories && !strings.Contains(lab, "\n") {
+					group = lab
+				}
 				if !ok || strings.Contains(lab, "\n") {
 					// A label cell holding more than the label (nested
 					// checkbox tables, sub-questions) is read for its

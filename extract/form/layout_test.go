@@ -260,3 +260,34 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+// The CGSS template details the data categories one row per category
+// under a "Catégories de données traitées" row.
+func TestCategoryRows(t *testing.T) {
+	doc := tableDoc("CGSS GUADELOUPE Déclaration interne", [][2]string{
+		{"Dénomination du traitement (nom du projet)", "Rendez-vous"},
+		{"Catégories de données traitées", "Cocher et détailler les données, selon les catégories mentionnées"},
+		{"Données d'identification", "nom, prénom"},
+		{"NIR, N° de Sécurité Sociale consultation du RNIPP", "Cliquez et sélectionner ici pour détailler les données et leur origine."},
+		{"Données relatives à la santé ou révélatrices de celle-ci", "motif de consultation"},
+		{"Durée de conservation", "1 an"},
+		{"Observations", "aucune"},
+	})
+	recs := extract(t, doc)
+	if len(recs) != 1 {
+		t.Fatalf("%d records", len(recs))
+	}
+	r := recs[0]
+	if got := texts(r, registre.FieldDataCategories); strings.Join(got, "|") != "nom, prénom|motif de consultation" {
+		t.Errorf("data categories %q", got)
+	}
+	if l := r.Fields[registre.FieldDataCategories][1].Label; l != "Catégories de données traitées / Données relatives à la santé ou révélatrices de celle-ci" {
+		t.Errorf("label %q", l)
+	}
+	if got := texts(r, registre.FieldRetention); strings.Join(got, "|") != "1 an" {
+		t.Errorf("retention %q", got)
+	}
+	if r.Organisation != "CGSS Guadeloupe" {
+		t.Errorf("organisation %q", r.Organisation)
+	}
+}
