@@ -94,50 +94,12 @@ func BasisCodes(s string) []string {
 		}
 		codes = append(codes, c)
 	}
-	cited := false
-	for _, re := range []*regexp.Regexp{reArticleCited, reArticleBare} {
-		for _, m := range re.FindAllStringSubmatch(f, -1) {
-			if c := articleCode(m[1], m[2], m[3]); c != "" {
-				add(c)
-				cited = true
-			}
-		}
-	}
-	if !cited {
-		for _, m := range reArticleNoPar.FindAllStringSubmatch(f, -1) {
-			par := "1"
-			if m[1] == "9" {
-				par = "2"
-			}
-			if c := articleCode(m[1], par, m[2]); c != "" {
-				add(c)
-				cited = true
-			}
-		}
-	}
-	if !cited {
-		// Wordings: strip what a national text's title may say ("loi
-		// relative à la mission de service public…") by only looking at
-		// the part before the first national reference when there is one.
-		w := f
-		if loc := reNational.FindStringIndex(f); loc != nil && loc[0] > 0 {
-			w = f[:loc[0]]
-		} else if loc != nil && loc[0] == 0 {
-			w = ""
-		}
-		claimed := ""
-		for _, p := range basisPhrases {
-			if m := p.re.FindStringIndex(w); m != nil {
-				// The 9-2 wordings contain 6-1 ones; once a 9-2 phrase
-				// matched, its words do not also count for 6-1.
-				if claimed != "" && strings.Contains(claimed, w[m[0]:m[1]]) {
-					continue
-				}
-				add(p.code)
-				if strings.HasPrefix(p.code, "9-") {
-					claimed += " " + w[m[0]:m[1]]
-				}
-			}
+	// Each part of a list ("Mission d'intérêt public ; article 9.2.h du
+	// RGPD") is read on its own: a part that cites an article gives it, a
+	// part that cites none is read for the wording of a basis.
+	for _, part := range strings.FieldsFunc(f, func(r rune) bool { return r == ';' || r == '\n' }) {
+		for _, c := range partCodes(strings.TrimSpace(part)) {
+			add(c)
 		}
 	}
 	if reNational.MatchString(f) && !onlyGDPR(f) {
@@ -145,6 +107,57 @@ func BasisCodes(s string) []string {
 	}
 	if len(codes) == 0 {
 		add(CodeUnknown)
+	}
+	return codes
+}
+
+// partCodes returns the GDPR codes one part of a legal-basis line states:
+// its cited articles, else the bases its wording names.
+func partCodes(f string) []string {
+	var codes []string
+	for _, re := range []*regexp.Regexp{reArticleCited, reArticleBare} {
+		for _, m := range re.FindAllStringSubmatch(f, -1) {
+			if c := articleCode(m[1], m[2], m[3]); c != "" {
+				codes = append(codes, c)
+			}
+		}
+	}
+	if len(codes) == 0 {
+		for _, m := range reArticleNoPar.FindAllStringSubmatch(f, -1) {
+			par := "1"
+			if m[1] == "9" {
+				par = "2"
+			}
+			if c := articleCode(m[1], par, m[2]); c != "" {
+				codes = append(codes, c)
+			}
+		}
+	}
+	if len(codes) > 0 {
+		return codes
+	}
+	// Wordings: strip what a national text's title may say ("loi relative
+	// à la mission de service public…") by only looking at the part before
+	// the first national reference when there is one.
+	w := f
+	if loc := reNational.FindStringIndex(f); loc != nil && loc[0] > 0 {
+		w = f[:loc[0]]
+	} else if loc != nil && loc[0] == 0 {
+		w = ""
+	}
+	claimed := ""
+	for _, p := range basisPhrases {
+		if m := p.re.FindStringIndex(w); m != nil {
+			// The 9-2 wordings contain 6-1 ones; once a 9-2 phrase
+			// matched, its words do not also count for 6-1.
+			if claimed != "" && strings.Contains(claimed, w[m[0]:m[1]]) {
+				continue
+			}
+			codes = append(codes, p.code)
+			if strings.HasPrefix(p.code, "9-") {
+				claimed += " " + w[m[0]:m[1]]
+			}
+		}
 	}
 	return codes
 }

@@ -21,6 +21,12 @@ func TestBasisCodes(t *testing.T) {
 		{"Article 6-1-c du RGPD : le traitement est nécessaire au respect d'une obligation légale notamment les articles L. 376-1 et L. 454-1 du Code de la sécurité sociale.", codes("6-1-c", "national")},
 		{"La base juridique est l'article 6-1-c du RGPD : le traitement est nécessaire au respect d'une obligation légale à laquelle la Cnam est soumise :", codes("6-1-c")},
 		{"Obligation légale", codes("6-1-c")},
+		// A list: each part is read on its own, so a wording beside a
+		// cited article still counts.
+		{"Mission d'intérêt public ; article 9.2.h du RGPD", codes("6-1-e", "9-2-h")},
+		{"Obligation légale (article 6.1.c du RGPD) ; article 9.2.b du RGPD ; articles L. 321-1 et L. 323-1 du code de la sécurité sociale", codes("6-1-c", "9-2-b", "national")},
+		{"article 6-1-e du RGPD ; article L. 200-2-1 du code de la sécurité sociale", codes("6-1-e", "national")},
+		{"Intérêt légitime ; contrat", codes("6-1-f", "6-1-b")},
 		{"Une obligation légale [préciser le texte]", codes("6-1-c")},
 		{"obligation légale", codes("6-1-c")},
 		{"Obligation réglementaire de référencement des données", codes("6-1-c")},
