@@ -265,6 +265,14 @@ var dict = map[string]registre.Field{
 	"direction responsable":                          registre.FieldBusinessUnit,
 	"service responsable":                            registre.FieldBusinessUnit,
 	"responsables conjoints du traitement":           registre.FieldJointControllers,
+	// Wordings of the CNIL model register's activity sheets.
+	"n° / ref":                       registre.FieldReference,
+	"n°/ref":                         registre.FieldReference,
+	"nom du responsable conjoint":    registre.FieldJointControllers,
+	"transferts des donnees hors ue": registre.FieldTransfers,
+	"transfert des donnees hors ue":  registre.FieldTransfers,
+	"durees de conservation des categories de donnees": registre.FieldRetention,
+	"duree de conservation des categories de donnees":  registre.FieldRetention,
 }
 
 // Lookup returns the field a label names.
