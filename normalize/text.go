@@ -22,7 +22,6 @@ var foldTable = map[rune]string{
 	'’': "'", '‘': "'", 'ʼ': "'", '´': "'", '`': "'",
 	'«': "\"", '»': "\"", '“': "\"", '”': "\"",
 	'–': "-", '—': "-", '‑': "-", '−': "-",
-	'§': "§",
 }
 
 // fold lower-cases s, strips French accents and normalises apostrophes,
@@ -115,20 +114,4 @@ func isNone(s string) bool {
 		return true
 	}
 	return false
-}
-
-// firstWords returns the first n words of the folded key of s.
-func firstWords(s string, n int) []string {
-	w := strings.Fields(foldKey(s))
-	if len(w) > n {
-		w = w[:n]
-	}
-	return w
-}
-
-// containsWord reports whether the folded key text contains the folded key
-// phrase on word boundaries.
-func containsWord(text, phrase string) bool {
-	t := " " + text + " "
-	return strings.Contains(t, " "+phrase+" ")
 }
