@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
 	"registre"
@@ -185,15 +183,43 @@ var dataCategoryKeywords = []struct {
 	{"image", []string{"photo", "image", "video", "voix", "enregistrement"}},
 }
 
+// categoryPhrases is dataCategoryKeywords with every phrase already in the
+// form DataCategoryKeywords compares: folded, words only.
+var categoryPhrases = func() [][]string {
+	out := make([][]string, len(dataCategoryKeywords))
+	for i, k := range dataCategoryKeywords {
+		for _, p := range k.phrases {
+			out[i] = append(out[i], wordsOnly(Fold(p)))
+		}
+	}
+	return out
+}()
+
 // DataCategoryKeywords returns the keywords of one data-category text, sorted.
 func DataCategoryKeywords(category string) []string {
-	text := " " + wordsOnly(Fold(category)) + " "
+	folded := wordsOnly(Fold(category))
+	// One-word phrases are looked up in the text's words (plurals in s/x
+	// reduced), longer ones searched in the padded text: indexing runs
+	// this for every category of every record.
+	words := map[string]bool{}
+	for _, w := range strings.Fields(folded) {
+		words[w] = true
+		if n := len(w); n > 3 && (w[n-1] == 's' || w[n-1] == 'x') {
+			words[w[:n-1]] = true
+		}
+	}
+	text := " " + folded + " "
 	var out []string
-	for _, k := range dataCategoryKeywords {
-		for _, p := range k.phrases {
-			p = " " + wordsOnly(p)
-			// Plurals: "bancaires", "médicaux" is listed as such.
-			if strings.Contains(text, p+" ") || strings.Contains(text, p+"s ") || strings.Contains(text, p+"x ") {
+	for i, k := range dataCategoryKeywords {
+		for _, p := range categoryPhrases[i] {
+			if strings.IndexByte(p, ' ') < 0 {
+				if words[p] {
+					out = append(out, k.keyword)
+					break
+				}
+				continue
+			}
+			if strings.Contains(text, " "+p+" ") || strings.Contains(text, " "+p+"s ") || strings.Contains(text, " "+p+"x ") {
 				out = append(out, k.keyword)
 				break
 			}
@@ -211,12 +237,39 @@ func wordsOnly(s string) string {
 	}), " ")
 }
 
+// frenchFolds covers the letters of French text; others go through Unicode
+// decomposition. Indexing folds every category of every record: the table
+// keeps that off the profile.
+var frenchFolds = map[rune]string{
+	'à': "a", 'â': "a", 'ä': "a", 'á': "a", 'ã': "a", 'å': "a",
+	'ç': "c", 'é': "e", 'è': "e", 'ê': "e", 'ë': "e",
+	'î': "i", 'ï': "i", 'í': "i", 'ì': "i", 'ô': "o", 'ö': "o", 'ó': "o", 'ò': "o", 'õ': "o",
+	'ù': "u", 'û': "u", 'ü': "u", 'ú': "u", 'ÿ': "y", 'ý': "y", 'ñ': "n",
+	'œ': "oe", 'æ': "ae", '’': "'", '‘': "'",
+}
+
 // Fold lowercases s and strips its accents: « Données de santé » → "donnees de sante".
 func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r < 0x80 {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+			continue
+		}
+		r = unicode.ToLower(r)
+		if f, ok := frenchFolds[r]; ok {
+			b.WriteString(f)
+			continue
+		}
+		for _, d := range norm.NFD.String(string(r)) {
+			if !unicode.Is(unicode.Mn, d) {
+				b.WriteRune(d)
+			}
+		}
 	}
-	return strings.ToLower(strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae", "’", "'").Replace(out))
+	return b.String()
 }

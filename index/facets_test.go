@@ -48,12 +48,12 @@ func TestDecade(t *testing.T) {
 func TestDataCategoryKeywords(t *testing.T) {
 	for in, want := range map[string][]string{
 		"Données d'identification dont le nom, prénom, sexe, date, lieu et rang de naissance, NIR": {"identification", "nir"},
-		"Données de contact dont adresse postale, e-mail et n° de téléphone":                        {"contact"},
-		"Données de connexion et traces techniques (logs, connexion)":                               {"connexion"},
-		"Données relatives à la santé dont situation liée à la maternité":                           {"sante"},
-		"Coordonnées bancaires":                                                                     {"bancaire", "contact"},
-		"Données d'ordre économique et financier":                                                   {"economique"},
-		"Nationalité":                                                                               nil,
+		"Données de contact dont adresse postale, e-mail et n° de téléphone":                       {"contact"},
+		"Données de connexion et traces techniques (logs, connexion)":                              {"connexion"},
+		"Données relatives à la santé dont situation liée à la maternité":                          {"sante"},
+		"Coordonnées bancaires":                   {"bancaire", "contact"},
+		"Données d'ordre économique et financier": {"economique"},
+		"Nationalité":                             nil,
 		// "nir" is a word, not any substring: "naNIRe" must not count.
 		"Données du dossier de Nirvana": nil,
 	} {

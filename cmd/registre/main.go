@@ -31,7 +31,8 @@ Usage:
   registre ingest [--data DIR] PATH...  extract, flag and index
   registre search [--data DIR] QUERY    search the index
   registre show ID                      one record
-  registre serve                        web app for analysts and reviewers
+  registre serve [--addr 127.0.0.1:8080] web app for analysts and reviewers
+  registre users add --role reviewer|analyst NAME   API token for the web app
 
 Run "registre COMMAND -h" for a command's flags.
 `
@@ -62,6 +63,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runFlags(ctx, rest, stdout, stderr)
 	case "rules":
 		return runRules(ctx, rest, stdout, stderr)
+	case "search":
+		return runSearch(ctx, rest, stdout, stderr)
+	case "show":
+		return runShow(ctx, rest, stdout, stderr)
+	case "bench":
+		return runBench(ctx, rest, stdout, stderr)
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr)
+	case "users":
+		return runUsers(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"registre/index"
+)
+
+// filterFlags collects repeated --filter key=value.
+type filterFlags map[string][]string
+
+func (f filterFlags) String() string { return fmt.Sprint(map[string][]string(f)) }
+
+func (f filterFlags) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+	if !ok || k == "" || v == "" {
+		return fmt.Errorf("want key=value, got %q", s)
+	}
+	if !index.IsFacet(k) {
+		return fmt.Errorf("unknown filter %q (known: %s)", k, strings.Join(index.FacetKeys, ", "))
+	}
+	f[k] = append(f[k], v)
+	return nil
+}
+
+const searchUsage = `Usage: registre search [--data DIR] [--es-url URL] [--filter key=value]... [--json] QUERY
+
+An empty QUERY matches every processing record. Filters of one key are ORed,
+different keys ANDed. Keys: %s.
+Totals count processing records only; --filter kind=document_status lists the
+files that failed.
+
+`
+
+func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, searchUsage, strings.Join(index.FacetKeys, ", "))
+		fs.PrintDefaults()
+	}
+	var idxFlags indexFlags
+	idxFlags.register(fs)
+	filters := filterFlags{}
+	fs.Var(filters, "filter", "key=value facet filter (repeatable)")
+	asJSON := fs.Bool("json", false, `print {"total", "hits", "facets"} as JSON`)
+	from := fs.Int("from", 0, "first hit (pagination)")
+	size := fs.Int("size", index.DefaultSize, "hits per page")
+	records := fs.Bool("records", false, "with --json, include each hit's full record")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	q := index.Query{
+		Text:        strings.Join(fs.Args(), " "),
+		Filters:     filters,
+		Highlight:   true,
+		WithRecords: *records,
+		From:        *from,
+		Size:        *size,
+	}
+	if _, err := index.Normalize(q); err != nil {
+		fmt.Fprintf(stderr, "registre search: %v\n", err)
+		return exitUsage
+	}
+	idx, err := idxFlags.open(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "registre search: open the index: %v\n", err)
+		return exitFailed
+	}
+	defer idx.Close()
+	res, err := idx.Search(ctx, q)
+	if err != nil {
+		fmt.Fprintf(stderr, "registre search: %v\n", err)
+		return exitFailed
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // highlights carry <mark>
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintf(stderr, "registre search: write result: %v\n", err)
+			return exitFailed
+		}
+		return exitOK
+	}
+	printSearch(stdout, q, res)
+	return exitOK
+}
+
+// printSearch writes a result for a terminal: the hits, their highlights
+// (marks shown as « »), then the facets.
+func printSearch(w io.Writer, q index.Query, res *index.Result) {
+	fmt.Fprintf(w, "%d result(s)", res.Total)
+	if len(res.Hits) > 0 {
+		fmt.Fprintf(w, ", %d-%d shown", q.From+1, q.From+len(res.Hits))
+	}
+	fmt.Fprintln(w)
+	marks := strings.NewReplacer("<mark>", "«", "</mark>", "»")
+	for _, h := range res.Hits {
+		fmt.Fprintf(w, "\n%s  [%s] %s\n", h.ID, h.Organisation, h.Name)
+		if h.SourcePath != "" {
+			fmt.Fprintf(w, "    %s %s\n", h.SourcePath, h.Locator)
+		}
+		for _, f := range index.HighlightFields {
+			for _, frag := range h.Highlights[f] {
+				fmt.Fprintf(w, "    %s: %s\n", f, marks.Replace(strings.Join(strings.Fields(frag), " ")))
+			}
+		}
+	}
+	fmt.Fprintln(w)
+	for _, k := range index.FacetKeys {
+		vals := res.Facets[k]
+		if len(vals) == 0 {
+			continue
+		}
+		var parts []string
+		for i, v := range vals {
+			if i == 8 {
+				parts = append(parts, fmt.Sprintf("… %d more", len(vals)-i))
+				break
+			}
+			parts = append(parts, fmt.Sprintf("%s (%d)", v.Value, v.Count))
+		}
+		fmt.Fprintf(w, "%-14s %s\n", k+":", strings.Join(parts, ", "))
+	}
+}
