@@ -48,6 +48,9 @@ type entry struct {
 	// locator is where the label sits (row or paragraph path).
 	locator string
 	page    int
+	// table is the index in doc.Blocks of the top-level table holding the
+	// label row (table layout), -1 otherwise.
+	table int
 }
 
 // scan reads the form's fields in both layouts and says which one the
@@ -57,6 +60,17 @@ type scan struct {
 	entries []entry
 	head    []registre.Block // blocks before the first field: the header
 	names   int              // how many name labels the document prints
+	// forms splits entries into several forms when the document holds one
+	// form per table (a workbook with one sheet per activity, a Word file
+	// with several fiches); nil for a single form.
+	forms []form
+}
+
+// form is one form of a multi-form document: its entries and the blocks
+// just before its table (the sheet name, the fiche's heading).
+type form struct {
+	entries []entry
+	head    []registre.Block
 }
 
 // Detect implements extract.Parser. A form prints a handful of known labels
@@ -69,6 +83,8 @@ func (Parser) Detect(doc *registre.Document) float64 {
 	}
 	n := distinctFields(s.entries)
 	switch {
+	case len(s.forms) > 1:
+		return 0.8
 	case s.names > 1 || maxRepeat(s.entries) > 2:
 		// Labels printed again and again: a register, not one form.
 		return 0.2
@@ -139,6 +155,8 @@ func labelField(text string) (registre.Field, bool) {
 func readTable(doc *registre.Document) *scan {
 	s := &scan{layout: LayoutTable}
 	first := -1
+	pre := map[int][]registre.Block{} // title rows above each table's labels
+	seen := map[int]bool{}
 	var walk func(bs []registre.Block, top int)
 	walk = func(bs []registre.Block, top int) {
 		for _, b := range bs {
@@ -156,7 +174,7 @@ func readTable(doc *registre.Document) *scan {
 					// "Catégories de données traitées" followed by one row
 					// per category (« Données d'identification », « NIR »…):
 					// each row details that category.
-					e := entry{field: registre.FieldDataCategories, label: group + " / " + lab, locator: rowLocator(row)}
+					e := entry{field: registre.FieldDataCategories, label: group + " / " + lab, locator: rowLocator(row), table: top}
 					for _, c := range row[1:] {
 						e.blocks = append(e.blocks, c.Blocks...)
 					}
@@ -166,6 +184,13 @@ func readTable(doc *registre.Document) *scan {
 				group = ""
 				if ok && f == registre.FieldDataCategories && !strings.Contains(lab, "\n") {
 					group = lab
+				}
+				if !ok && !seen[top] {
+					// Rows above the first label row: a title such as
+					// "Fiche de registre – CGSS …" names the body.
+					for _, c := range row {
+						pre[top] = append(pre[top], c.Blocks...)
+					}
 				}
 				if !ok || strings.Contains(lab, "\n") {
 					// A label cell holding more than the label (nested
@@ -179,7 +204,8 @@ func readTable(doc *registre.Document) *scan {
 				if first < 0 {
 					first = top
 				}
-				e := entry{field: f, label: lab, locator: rowLocator(row)}
+				seen[top] = true
+				e := entry{field: f, label: lab, locator: rowLocator(row), table: top}
 				for _, c := range row[1:] {
 					e.blocks = append(e.blocks, c.Blocks...)
 				}
@@ -201,7 +227,49 @@ func readTable(doc *registre.Document) *scan {
 			s.head = append(s.head, b)
 		}
 	}
+	s.head = append(s.head, pre[first]...)
+	s.forms = splitForms(doc, s.entries)
+	for i := range s.forms {
+		s.forms[i].head = append(s.forms[i].head, pre[s.forms[i].entries[0].table]...)
+	}
 	return s
+}
+
+// splitForms groups entries by top-level table when at least two tables
+// each hold a whole form (one name and a few other fields): one form per
+// table. Otherwise the document is a single form (nil).
+func splitForms(doc *registre.Document, es []entry) []form {
+	var forms []form
+	prevEnd := 0
+	for i := 0; i < len(es); {
+		j := i
+		for j < len(es) && es[j].table == es[i].table {
+			j++
+		}
+		group := es[i:j]
+		names := 0
+		for _, e := range group {
+			if e.field == registre.FieldName {
+				names++
+			}
+		}
+		if names != 1 || distinctFields(group) < 3 {
+			return nil
+		}
+		f := form{entries: group}
+		for _, b := range doc.Blocks[prevEnd:es[i].table] {
+			if b.Kind != registre.BlockTable && b.Kind != registre.BlockPageBreak {
+				f.head = append(f.head, b)
+			}
+		}
+		prevEnd = es[i].table + 1
+		forms = append(forms, f)
+		i = j
+	}
+	if len(forms) < 2 {
+		return nil
+	}
+	return forms
 }
 
 // rowLocator is the path of the row holding a cell: ".../tr[3]".
@@ -260,7 +328,7 @@ func readParagraphs(doc *registre.Document) *scan {
 		text := strings.TrimSpace(b.Text)
 		if isBold(b) {
 			if f, ok := labelField(text); ok {
-				s.entries = append(s.entries, entry{field: f, label: text, locator: locator(b.Path, page), page: page})
+				s.entries = append(s.entries, entry{field: f, label: text, locator: locator(b.Path, page), page: page, table: -1})
 				labelPos = append(labelPos, posOf(b, page))
 				cur = &s.entries[len(s.entries)-1]
 				if f == registre.FieldName {
@@ -271,7 +339,7 @@ func readParagraphs(doc *registre.Document) *scan {
 		}
 		if len(b.Labels) > 0 && b.Labels[0].Start == b.Start {
 			if f, lab, vs, ok := labels.Split(b.Text); ok && b.Start+len(lab) <= b.Labels[0].End+2 {
-				s.entries = append(s.entries, entry{field: f, label: lab, blocks: []registre.Block{b}, inline: vs, locator: locator(b.Path, page), page: page})
+				s.entries = append(s.entries, entry{field: f, label: lab, blocks: []registre.Block{b}, inline: vs, locator: locator(b.Path, page), page: page, table: -1})
 				labelPos = append(labelPos, pos{})
 				cur = &s.entries[len(s.entries)-1]
 				if f == registre.FieldName {
@@ -342,32 +410,64 @@ func (Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre.R
 	if s == nil {
 		return nil, nil
 	}
+	forms := s.forms
+	if forms == nil {
+		forms = []form{{entries: s.entries, head: s.head}}
+	}
+	var out []registre.RawRecord
+	docOrg := ""
+	for _, f := range forms {
+		if docOrg = organisation(doc, f.head); docOrg != "" {
+			break
+		}
+	}
+	for _, f := range forms {
+		rec, ok, err := record(ctx, doc, s.layout, f)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if rec.Organisation == "" {
+				// The body is named once for the whole document (first
+				// sheet, page header).
+				rec.Organisation = docOrg
+			}
+			out = append(out, rec)
+		}
+	}
+	return out, nil
+}
+
+// record reads one form; ok is false for a blank one.
+func record(ctx context.Context, doc *registre.Document, layout string, f form) (registre.RawRecord, bool, error) {
 	rec := registre.RawRecord{
-		Layout:        s.layout,
+		Layout:        layout,
 		DocumentTitle: doc.Title,
 		DocumentDate:  doc.Date,
 	}
-	for _, e := range s.entries {
+	for _, e := range f.entries {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return rec, false, err
 		}
 		for _, fv := range values(doc, e) {
 			rec.Add(fv.field, fv.v)
 		}
 	}
 	if !describes(rec) {
-		return nil, nil
+		return rec, false, nil
 	}
-	rec.Organisation = organisation(doc, s.head)
+	rec.Organisation = organisation(doc, f.head)
 	if v, ok := rec.First(registre.FieldReference); ok {
 		rec.Key = labels.Fold(v.Text)
 	} else if v, ok := rec.First(registre.FieldName); ok {
 		rec.Key = labels.Fold(v.Text)
 	}
-	if len(s.entries) > 0 {
-		rec.Locator = s.entries[0].locator
+	if len(f.entries) > 0 {
+		rec.Locator = f.entries[0].locator
 		if i := strings.Index(rec.Locator, "/tr["); i > 0 {
 			rec.Locator = rec.Locator[:i] // the form's table
+		} else if i := strings.Index(rec.Locator, "!"); i > 0 && f.entries[0].table >= 0 {
+			rec.Locator = rec.Locator[:i] // the form's sheet
 		}
 	}
 	pages := map[int]bool{}
@@ -380,7 +480,7 @@ func (Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre.R
 		}
 	}
 	sortInts(rec.Pages)
-	return []registre.RawRecord{rec}, nil
+	return rec, true, nil
 }
 
 func sortInts(xs []int) {
