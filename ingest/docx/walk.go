@@ -80,6 +80,10 @@ func (r *reader) containerInto(kids []*node, base string, cnt counters, out *[]r
 			r.containerInto(k.child("sdtContent").kids, base, cnt, out)
 		case "customXml", "ins", "moveTo":
 			r.containerInto(k.kids, base, cnt, out)
+		case "altChunk":
+			// Imported HTML/RTF/DOCX content stored as a separate part:
+			// say so rather than losing it silently.
+			r.warnings = append(r.warnings, fmt.Sprintf("%s: embedded document (altChunk) not read", base))
 		case "AlternateContent":
 			if ch := k.child("Choice"); ch != nil {
 				r.containerInto(ch.kids, base, cnt, out)
