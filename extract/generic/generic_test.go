@@ -186,7 +186,7 @@ func TestUnknownLayouts(t *testing.T) {
 // portability delay, not a retention), a DPO guide with a blank form and a
 // notice template, a blank form, a user guide.
 func TestNoProcessing(t *testing.T) {
-	for _, name := range []string{"cerig-cgu.html", "cgss-rgpd-crise.docx", "formulaire-vierge.html", "guide-utilisateur.md"} {
+	for _, name := range []string{"cerig-cgu.html", "cerig-cgu.txt", "cgss-rgpd-crise.docx", "cgss-rgpd-crise.txt", "formulaire-vierge.html", "guide-utilisateur.md"} {
 		t.Run(name, func(t *testing.T) {
 			doc := read(t, name)
 			recs, err := Parser{}.Extract(context.Background(), doc)
@@ -198,11 +198,14 @@ func TestNoProcessing(t *testing.T) {
 			}
 		})
 	}
-	// Not even a stray retention value from the CERIG page.
-	doc := read(t, "cerig-cgu.html")
-	for _, e := range walk(doc) {
-		if e.kind == entField && e.field == registre.FieldRetention {
-			t.Errorf("CERIG page: retention %q read from %q", e.value.Text, doc.Text[e.value.Start:e.value.End])
+	// Not even a stray retention value (the CERIG « 90 jours », the guide's
+	// « 15 jours » for files on a server, the form's hints).
+	for _, name := range []string{"cerig-cgu.html", "cerig-cgu.txt", "cgss-rgpd-crise.docx", "cgss-rgpd-crise.txt", "formulaire-vierge.html", "guide-utilisateur.md"} {
+		doc := read(t, name)
+		for _, e := range walk(doc) {
+			if e.kind == entField && (e.field == registre.FieldRetention || e.field == registre.FieldPurposes) {
+				t.Errorf("%s: %s %q read from %q", name, e.field, e.value.Text, doc.Text[e.value.Start:e.value.End])
+			}
 		}
 	}
 }
@@ -222,6 +225,10 @@ func TestMeaningful(t *testing.T) {
 		"vous devez définir la finalité de chacune de vos opérations": false,
 		"A déterminer selon la finalité précisée":                     false,
 		"Assurés (dont NIR)": true,
+		"Une analyse des risques a-t-elle été réalisée ?": false,
+		"(hébergement, sous-traitance, partenariat…)":     false,
+		"Cliquer sur Afficher pour lancer la recherche":   false,
+		"Sélectionnez les destinataires":                  false,
 	}
 	for in, want := range tests {
 		if got := meaningful(in); got != want {

@@ -132,5 +132,13 @@ func meaningful(s string) bool {
 	if strings.ContainsAny(t, "☐□") && !strings.ContainsAny(t, "☒☑■") {
 		return false
 	}
+	// A question ("Une analyse des risques a-t-elle été réalisée ?"), a
+	// parenthesis alone ("(hébergement, sous-traitance…)") and an
+	// instruction to click or type belong to a form, not to a record.
+	if strings.HasSuffix(t, "?") || strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")") || imperativeRe.MatchString(t) {
+		return false
+	}
 	return !hintRe.MatchString(t)
 }
+
+var imperativeRe = regexp.MustCompile(`(?i)^(?:cliquer|cliquez|saisir|saisissez|s[ée]lectionner|s[ée]lectionnez|choisir|choisissez|remplir|remplissez|ins[ée]rer|ins[ée]rez|t[ée]l[ée]charger|t[ée]l[ée]chargez)\b`)

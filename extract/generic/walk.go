@@ -135,11 +135,16 @@ func walk(doc *registre.Document) []entry {
 					}
 				}
 			}
-			if listFields[pending] || len(out) == 0 || out[len(out)-1].field != pending || !out[len(out)-1].fromLabel {
-				if e, ok := mk(pending, pendingLabel, 0, len(c.s), confLabel); ok {
-					out = append(out, e)
-				}
-			} else if e, ok := mk(pending, pendingLabel, 0, len(c.s), confLabel); ok {
+			e, ok := mk(pending, pendingLabel, 0, len(c.s), confLabel)
+			switch {
+			case !ok:
+				// An instruction or a placeholder under the label: it is a
+				// blank form's field, and what follows (the options to
+				// tick) is no value either.
+				pendingLeft = 0
+			case listFields[pending] || len(out) == 0 || out[len(out)-1].field != pending || !out[len(out)-1].fromLabel:
+				out = append(out, e)
+			default:
 				// A text field over several paragraphs: extend the value.
 				last := &out[len(out)-1]
 				last.value.Text += "\n" + e.value.Text
