@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"registre"
 )
 
@@ -217,4 +219,72 @@ func FuzzODSContent(f *testing.F) {
 		}
 		checkSpans(t, doc)
 	})
+}
+
+// A workbook written by excelize: two sheets, a merged title, a blank row,
+// a name that needs quoting, a number and a multi-line cell.
+func TestWorkbookFeatures(t *testing.T) {
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "Légende")
+	f.SetCellStr("Légende", "A1", "Notes")
+	f.NewSheet("Registre 2021")
+	s := "Registre 2021"
+	f.SetCellStr(s, "A1", "Registre de la CGSS")
+	f.MergeCell(s, "A1", "C1")
+	f.SetCellStr(s, "A3", "N°")
+	f.SetCellStr(s, "B3", "Nom du traitement")
+	f.SetCellStr(s, "C3", "Finalités")
+	f.SetCellInt(s, "A4", 7)
+	f.SetCellStr(s, "B4", "Paie")
+	f.SetCellStr(s, "C4", "Verser\nDéclarer")
+	f.SetDocProps(&excelize.DocProperties{Title: "Registre RGPD", Created: "2021-03-04T10:00:00Z"})
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Read(context.Background(), "w.xlsx", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSpans(t, doc)
+	if doc.Title != "Registre RGPD" || doc.Date != "2021-03-04" {
+		t.Errorf("title %q date %q", doc.Title, doc.Date)
+	}
+	var kinds []string
+	for _, b := range doc.Blocks {
+		kinds = append(kinds, string(b.Kind)+":"+b.Text)
+	}
+	if got := strings.Join(kinds, ","); got != "heading:Légende,table:,heading:Registre 2021,table:" {
+		t.Fatalf("blocks %s", got)
+	}
+	tbl := doc.Blocks[3]
+	if len(tbl.Rows) != 3 { // the blank row 2 is dropped
+		t.Fatalf("rows %d", len(tbl.Rows))
+	}
+	if c := tbl.Rows[0][0]; c.ColSpan != 3 || c.Text() != "Registre de la CGSS" || c.Blocks[0].Path != "'Registre 2021'!A1" {
+		t.Errorf("merged title cell %+v", c)
+	}
+	if c := tbl.Rows[2][0]; c.Text() != "7" || c.Blocks[0].Path != "'Registre 2021'!A4" {
+		t.Errorf("number cell %q at %s", c.Text(), c.Blocks[0].Path)
+	}
+	if c := tbl.Rows[2][2]; c.Text() != "Verser\nDéclarer" {
+		t.Errorf("multi-line cell %q", c.Text())
+	}
+}
+
+func BenchmarkRead(b *testing.B) {
+	for _, name := range []string{"cramif-registre.xlsx", "cramif-registre.ods"} {
+		data, err := os.ReadFile(filepath.Join(fixtures, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := Read(context.Background(), name, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
