@@ -256,9 +256,14 @@ func assemble(doc *registre.Document, ents []entry) []registre.RawRecord {
 			}
 		}
 	}
+	date, dateVal := documentDate(doc)
 	seen := map[string]int{}
 	for i := range out {
 		out[i].Organisation = org
+		if date != "" {
+			out[i].DocumentDate = date
+			out[i].Add(registre.FieldDocumentDate, dateVal)
+		}
 		out[i].DocumentTitle = title
 		if out[i].DocumentTitle == "" {
 			out[i].DocumentTitle = doc.Title
@@ -279,6 +284,21 @@ func assemble(doc *registre.Document, ents []entry) []registre.RawRecord {
 
 // numberedRe matches a record number in front of a heading.
 var numberedRe = regexp.MustCompile(`^(?:(?i:fiche|traitement|activit[ée])\s+)?(?:n\s*°\s*)?(\d+(?:\.\d+)*)\s*(?:[.)]|[-–—:])\s*`)
+
+// docDateRe finds the date a register or notice gives itself near its top
+// ("Mis à jour le 12/10/2020", "Version publiée le 15 mars 2022").
+var docDateRe = regexp.MustCompile(`(?i)\b(?:mise?\s+à\s+jour|actualis[ée]e?|publi[ée]e?|version|en\s+date)\s+(?:du\s+|le\s+)?(\d{1,2}(?:er)?\s+(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre)\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})`)
+
+// documentDate returns the printed date (normalize reads it) and its value.
+func documentDate(doc *registre.Document) (string, registre.RawValue) {
+	head := doc.Text[:min(len(doc.Text), 3000)]
+	m := docDateRe.FindStringSubmatchIndex(head)
+	if m == nil {
+		return "", registre.RawValue{}
+	}
+	return head[m[2]:m[3]], registre.RawValue{Text: head[m[2]:m[3]], Start: m[2], End: m[3], Locator: "en-tête",
+		Label: strings.TrimSpace(head[m[0]:m[2]]), Method: registre.MethodRule, Confidence: confLabel}
+}
 
 // ficheRe finds a fiche number inside a banner heading.
 var ficheRe = regexp.MustCompile(`(?i)\bfiche\s+(?:n\s*°\s*)?(\d+)\b`)

@@ -69,10 +69,11 @@ func TestUnknownLayouts(t *testing.T) {
 	tests := []struct {
 		file    string
 		org     string
+		date    string // as printed
 		records []want
 	}{
 		{
-			file: "cpam-registre.md", org: "CPAM de la Gironde",
+			file: "cpam-registre.md", org: "CPAM de la Gironde", date: "15 mars 2022",
 			records: []want{
 				{"Accueil sur rendez-vous", map[registre.Field][]string{
 					registre.FieldReference:      {"1"},
@@ -127,7 +128,7 @@ func TestUnknownLayouts(t *testing.T) {
 			},
 		},
 		{
-			file: "urssaf-registre-tableau.html", org: "Urssaf Aquitaine",
+			file: "urssaf-registre-tableau.html", org: "Urssaf Aquitaine", date: "2 février 2023",
 			records: []want{
 				{"Recouvrement amiable", map[registre.Field][]string{
 					registre.FieldPurposes:       {"Relancer les cotisants débiteurs", "Proposer des échéanciers de paiement"},
@@ -165,6 +166,9 @@ func TestUnknownLayouts(t *testing.T) {
 				r := recs[i]
 				if got := vals(r, registre.FieldName); len(got) != 1 || got[0] != w.name {
 					t.Errorf("record %d name = %q, want %q", i, got, w.name)
+				}
+				if r.DocumentDate != tt.date {
+					t.Errorf("record %d document date = %q, want %q", i, r.DocumentDate, tt.date)
 				}
 				if r.Organisation != tt.org {
 					t.Errorf("record %d organisation = %q, want %q", i, r.Organisation, tt.org)
