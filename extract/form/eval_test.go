@@ -64,3 +64,19 @@ func TestGold(t *testing.T) {
 		t.Log("\n" + b.String())
 	}
 }
+
+func BenchmarkExtract(b *testing.B) {
+	for _, name := range []string{"declaration-sntrp.docx", "fiche-registre-journal-d-entreprise-10-minutes.docx", "cgss-rgpd-crise.docx"} {
+		doc, err := readCached(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := (Parser{}).Extract(context.Background(), doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

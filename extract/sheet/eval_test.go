@@ -93,3 +93,15 @@ func TestIDsAgreeWithHTML(t *testing.T) {
 		t.Errorf("%d of %d xlsx ids equal the HTML ids", same, len(x))
 	}
 }
+
+func BenchmarkExtract(b *testing.B) {
+	doc, err := ingest.ReadFile(context.Background(), "../../fixtures/sheet/cramif-registre.xlsx", ingest.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := (sheet.Parser{}).Extract(context.Background(), doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
