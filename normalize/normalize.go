@@ -128,7 +128,62 @@ func Record(doc *registre.Document, raw registre.RawRecord) registre.Record {
 	n.lists()
 	n.name()
 	r.ID = ID(r.Organisation, raw.Key, r.Name)
+	if doc != nil {
+		n.items(doc.Text)
+	}
 	return r
+}
+
+// itemSources says which raw fields the items of each list come from.
+var itemSources = []struct {
+	path   string
+	list   func(*registre.Record) []string
+	fields []registre.Field
+}{
+	{"purposes", func(r *registre.Record) []string { return r.Purposes }, []registre.Field{registre.FieldPurposes}},
+	{"sub_purposes", func(r *registre.Record) []string { return r.SubPurposes }, []registre.Field{registre.FieldSubPurposes}},
+	{"data_subjects", func(r *registre.Record) []string { return r.DataSubjects }, []registre.Field{registre.FieldDataSubjects, registre.FieldDataCategories}},
+	{"data_categories", func(r *registre.Record) []string { return r.DataCategories }, []registre.Field{registre.FieldDataCategories}},
+	{"recipients.internal", func(r *registre.Record) []string { return r.Recipients.Internal }, []registre.Field{registre.FieldRecipientsInternal, registre.FieldRecipients}},
+	{"recipients.external", func(r *registre.Record) []string { return r.Recipients.External }, []registre.Field{registre.FieldRecipientsExternal, registre.FieldRecipients}},
+	{"persons_with_access", func(r *registre.Record) []string { return r.PersonsWithAccess }, []registre.Field{registre.FieldPersonsWithAccess}},
+	{"processors", func(r *registre.Record) []string { return r.Processors }, []registre.Field{registre.FieldProcessors}},
+	{"joint_controllers", func(r *registre.Record) []string { return r.JointControllers }, []registre.Field{registre.FieldJointControllers}},
+	{"security_measures", func(r *registre.Record) []string { return r.SecurityMeasures }, []registre.Field{registre.FieldSecurity}},
+}
+
+// items gives every item of a list field its own evidence, under
+// "path[i]": the item's exact span inside the raw value it was cut from, so
+// reviewers (and flags) can point at one data category, not the whole list.
+// An item not found verbatim (its spacing was normalized) gets the span of
+// the value it came from.
+func (n *normalizer) items(text string) {
+	for _, src := range itemSources {
+		var vs []registre.RawValue
+		for _, f := range src.fields {
+			vs = append(vs, n.raw.Fields[f]...)
+		}
+		for i, item := range src.list(n.rec) {
+			if item == "" {
+				continue
+			}
+			for _, v := range vs {
+				if v.Start < 0 || v.End > len(text) || v.Start >= v.End {
+					continue
+				}
+				at := strings.Index(text[v.Start:v.End], item)
+				if at < 0 && !strings.Contains(clean(v.Text), item) {
+					continue
+				}
+				p := provOf([]registre.RawValue{v}, "")
+				if at >= 0 {
+					p.Start, p.End = v.Start+at, v.Start+at+len(item)
+				}
+				n.rec.Provenance[fmt.Sprintf("%s[%d]", src.path, i)] = p
+				break
+			}
+		}
+	}
 }
 
 // UnknownOrganisation is the organisation of a record whose document names

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -205,5 +206,29 @@ func BenchmarkRecords(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		Records(doc, raws)
+	}
+}
+
+// Every list item gets its own evidence span, cut from the value it came from.
+func TestItemProvenance(t *testing.T) {
+	text := "Données : Assurés : nom, NIR. Agents : matricule.\n"
+	doc := &registre.Document{Path: "x.txt", Format: registre.FormatTXT, Text: text}
+	raw := registre.RawRecord{Organisation: "Cramif", Key: "k", Fields: map[registre.Field][]registre.RawValue{
+		registre.FieldName:           {{Text: "Paie", Start: 0, End: 0, Method: registre.MethodRule, Confidence: 1}},
+		registre.FieldPurposes:       {{Text: "payer", Method: registre.MethodRule, Confidence: 1}},
+		registre.FieldDataCategories: {{Text: text[10:50], Start: 10, End: 50, Locator: "line 1", Method: registre.MethodRule, Confidence: 1}},
+	}}
+	rec := Record(doc, raw)
+	if len(rec.DataCategories) < 2 {
+		t.Fatalf("categories = %q", rec.DataCategories)
+	}
+	for i, item := range rec.DataCategories {
+		p, ok := rec.Provenance[fmt.Sprintf("data_categories[%d]", i)]
+		if !ok {
+			t.Fatalf("no provenance for item %d", i)
+		}
+		if got := text[p.Start:p.End]; got != item {
+			t.Errorf("item %d span = %q, want %q", i, got, item)
+		}
 	}
 }
