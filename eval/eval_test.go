@@ -440,6 +440,15 @@ func TestWriteText(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+	other := Score(g, nil)
+	other.Input = "vide.pdf"
+	buf.Reset()
+	if err := WriteText(&buf, []Result{res, other}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "overall: 2 cases, records F1 min 0.000, field score min 1.000 mean 1.000, flags F1 min 1.000") {
+		t.Errorf("overall line missing or wrong:\n%s", buf.String())
+	}
 	if _, err := json.Marshal(res); err != nil {
 		t.Errorf("result not JSON-encodable: %v", err)
 	}

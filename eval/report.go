@@ -74,7 +74,36 @@ func WriteText(w io.Writer, results []Result) error {
 			return err
 		}
 	}
+	if len(results) > 1 {
+		if _, err := fmt.Fprintln(w, Overall(results)); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// Overall is the one-line summary of several cases: the worst case decides
+// whether a change is safe, so minima come first.
+func Overall(results []Result) string {
+	minF1, minFlags, minField, sumField := 1.0, 1.0, 1.0, 0.0
+	scored := 0
+	for _, r := range results {
+		minF1 = min(minF1, r.Records.F1)
+		minFlags = min(minFlags, r.Flags.F1)
+		if r.FieldsScored > 0 {
+			minField = min(minField, r.FieldScore)
+			sumField += r.FieldScore
+			scored++
+		}
+	}
+	mean := "-"
+	if scored > 0 {
+		mean = fmt.Sprintf("%.3f", sumField/float64(scored))
+	} else {
+		minField = 0
+	}
+	return fmt.Sprintf("overall: %d cases, records F1 min %.3f, field score min %.3f mean %s, flags F1 min %.3f",
+		len(results), minF1, minField, mean, minFlags)
 }
 
 // WriteDetails lists, for each result, the unmatched records and the
