@@ -168,7 +168,7 @@ func readTable(doc *registre.Document) *scan {
 				if len(row) < 2 {
 					continue
 				}
-				lab := strings.TrimSpace(row[0].Text())
+				lab := labelText(row[0])
 				f, ok := labelField(lab)
 				if !ok && group != "" && lab != "" && !strings.Contains(lab, "\n") {
 					// "Catégories de données traitées" followed by one row
@@ -272,6 +272,29 @@ func splitForms(doc *registre.Document, es []entry) []form {
 	return forms
 }
 
+// labelText is the label a cell prints: its first paragraph, when a known
+// label is followed by help text ("Finalité(s)" then "Préciser les
+// finalités principales…"); else the whole cell.
+func labelText(c registre.Cell) string {
+	for _, b := range c.Blocks {
+		if b.Kind == registre.BlockTable {
+			break
+		}
+		if t := strings.TrimSpace(b.Text); t != "" {
+			// The label may be followed by help text in the same
+			// paragraph, after a line break.
+			if i := strings.IndexByte(t, '\n'); i > 0 {
+				t = strings.TrimSpace(t[:i])
+			}
+			if _, ok := labelField(t); ok {
+				return t
+			}
+			break
+		}
+	}
+	return strings.TrimSpace(c.Text())
+}
+
 // rowLocator is the path of the row holding a cell: ".../tr[3]".
 func rowLocator(row []registre.Cell) string {
 	for _, c := range row {
@@ -326,7 +349,7 @@ func readParagraphs(doc *registre.Document) *scan {
 			page = b.Page
 		}
 		text := strings.TrimSpace(b.Text)
-		if isBold(b) {
+		if isBold(b) || b.Kind == registre.BlockHeading {
 			if f, ok := labelField(text); ok {
 				s.entries = append(s.entries, entry{field: f, label: text, locator: locator(b.Path, page), page: page, table: -1})
 				labelPos = append(labelPos, posOf(b, page))

@@ -291,3 +291,39 @@ func TestCategoryRows(t *testing.T) {
 		t.Errorf("organisation %q", r.Organisation)
 	}
 }
+
+// Label cells may carry help text under the label; paragraph forms may
+// print their labels as (non-bold) headings.
+func TestLabelVariants(t *testing.T) {
+	t.Run("help text under the label", func(t *testing.T) {
+		doc := tableDoc("Cramif", [][2]string{
+			{"Nom du traitement", "Suivi"},
+			{"Finalité(s)\nPréciser les finalités principales et secondaires", "Suivre les dossiers"},
+			{"Durée de conservation\n(en mois ou en années)", "2 ans"},
+		})
+		recs := extract(t, doc)
+		if len(recs) != 1 || texts(recs[0], registre.FieldPurposes)[0] != "Suivre les dossiers" || texts(recs[0], registre.FieldRetention)[0] != "2 ans" {
+			t.Fatalf("records %+v", recs)
+		}
+		if l := recs[0].Fields[registre.FieldPurposes][0].Label; l != "Finalité(s)" {
+			t.Errorf("label %q", l)
+		}
+	})
+	t.Run("heading labels", func(t *testing.T) {
+		b := registre.NewBuilder("h.docx", registre.FormatDOCX, "")
+		for i, l := range []struct {
+			text    string
+			heading bool
+		}{{"Nom du traitement", true}, {"Paie", false}, {"Finalités", true}, {"Verser les salaires", false}, {"Durée de conservation", true}, {"5 ans", false}} {
+			k := registre.BlockParagraph
+			if l.heading {
+				k = registre.BlockHeading
+			}
+			b.Add(registre.Block{Kind: k, Level: 2, Text: l.text, Path: "body/p[" + itoa(i+1) + "]"})
+		}
+		recs := extract(t, b.Doc())
+		if len(recs) != 1 || texts(recs[0], registre.FieldName)[0] != "Paie" || texts(recs[0], registre.FieldRetention)[0] != "5 ans" {
+			t.Fatalf("records %+v", recs)
+		}
+	})
+}
