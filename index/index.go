@@ -88,7 +88,8 @@ type Query struct {
 	Filters map[string][]string `json:"filters,omitempty"`
 	// Facets to count over the matching entries; nil means all of FacetKeys.
 	Facets []string `json:"facets,omitempty"`
-	// Highlight asks for highlighted fragments of the matching text fields.
+	// Highlight asks for highlighted fragments of the matching text fields:
+	// HTML, the text escaped and the matching words in <mark>…</mark>.
 	Highlight bool `json:"highlight,omitempty"`
 	// WithRecords returns each hit's full record.
 	WithRecords bool `json:"with_records,omitempty"`

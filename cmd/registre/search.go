@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"html"
 	"io"
 	"strings"
 
@@ -101,6 +102,7 @@ func printSearch(w io.Writer, q index.Query, res *index.Result) {
 		fmt.Fprintf(w, ", %d-%d shown", q.From+1, q.From+len(res.Hits))
 	}
 	fmt.Fprintln(w)
+	// Highlights are HTML fragments: marks become « », entities text.
 	marks := strings.NewReplacer("<mark>", "«", "</mark>", "»")
 	for _, h := range res.Hits {
 		fmt.Fprintf(w, "\n%s  [%s] %s\n", h.ID, h.Organisation, h.Name)
@@ -109,7 +111,7 @@ func printSearch(w io.Writer, q index.Query, res *index.Result) {
 		}
 		for _, f := range index.HighlightFields {
 			for _, frag := range h.Highlights[f] {
-				fmt.Fprintf(w, "    %s: %s\n", f, marks.Replace(strings.Join(strings.Fields(frag), " ")))
+				fmt.Fprintf(w, "    %s: %s\n", f, html.UnescapeString(marks.Replace(strings.Join(strings.Fields(frag), " "))))
 			}
 		}
 	}

@@ -97,7 +97,7 @@ func searchBody(q index.Query) map[string]any {
 		for _, f := range index.HighlightFields {
 			hf[f] = map[string]any{}
 		}
-		body["highlight"] = map[string]any{"pre_tags": []string{"<mark>"}, "post_tags": []string{"</mark>"}, "fields": hf}
+		body["highlight"] = map[string]any{"encoder": "html", "pre_tags": []string{"<mark>"}, "post_tags": []string{"</mark>"}, "fields": hf}
 	}
 	if len(q.Facets) > 0 {
 		aggs := map[string]any{}

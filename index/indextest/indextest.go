@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -220,6 +221,27 @@ func Run(t *testing.T, open func(t *testing.T) index.Index) {
 			if len(frags) == 0 || !strings.Contains(strings.ToLower(strings.Join(frags, " ")), "<mark>invalidit") {
 				t.Errorf("%s: name highlights %q; want <mark>invalidité…", h.ID, frags)
 			}
+		}
+	})
+
+	t.Run("highlights are HTML", func(t *testing.T) {
+		res := search(t, idx, index.Query{Text: "embauche", Highlight: true})
+		if len(res.Hits) != 1 {
+			t.Fatalf("hits %v; want 1", ids(res))
+		}
+		frags := res.Hits[0].Highlights["name"]
+		if len(frags) != 1 {
+			t.Fatalf("name highlights %q; want one fragment", frags)
+		}
+		f := frags[0]
+		// The apostrophe is escaped (each backend has its own entity),
+		// the marks are tags, and unmarking gives back the name.
+		if strings.Contains(f, "'") || !strings.Contains(f, "<mark>") {
+			t.Errorf("fragment %q is not escaped HTML with <mark>", f)
+		}
+		plain := html.UnescapeString(strings.NewReplacer("<mark>", "", "</mark>", "").Replace(f))
+		if plain != res.Hits[0].Name {
+			t.Errorf("unmarked fragment %q; want the name %q", plain, res.Hits[0].Name)
 		}
 	})
 
