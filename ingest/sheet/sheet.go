@@ -10,6 +10,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -150,6 +152,9 @@ func readXLSX(ctx context.Context, data []byte) ([]grid, string, string, error) 
 		if err != nil {
 			return nil, "", "", fmt.Errorf("sheet: read sheet %q: %w", name, err)
 		}
+		if raw, err := f.GetRows(name, excelize.Options{RawCellValue: true}); err == nil {
+			isoDates(rows, raw)
+		}
 		g := grid{name: name, spans: map[[2]int]int{}}
 		for i, r := range rows {
 			cells += len(r)
@@ -198,4 +203,43 @@ func isoDate(s string) string {
 		return ""
 	}
 	return s[:10]
+}
+
+// reShownDate is a date as a number format shows it: 07/01/10, 2010-07-01,
+// 07/2010, with an optional time.
+// A two-part form needs a four-digit year, so that 3.50 is not a date.
+var reShownDate = regexp.MustCompile(`^(?:\d{1,4}[/.-]\d{1,2}[/.-](\d{1,4})|(\d{1,2}[/-]\d{4}|\d{4}[/-]\d{1,2}))(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$`)
+
+// isoDates replaces dates shown through the workbook's number format by
+// their ISO form, read from the serial number the cell holds: a format
+// written in another locale ("mm/dd/yy" from an English LibreOffice) would
+// otherwise be read day-first by a French reader.
+func isoDates(shown, raw [][]string) {
+	for i := range shown {
+		if i >= len(raw) {
+			return
+		}
+		for j, v := range shown[i] {
+			if j >= len(raw[i]) || raw[i][j] == v {
+				continue
+			}
+			m := reShownDate.FindStringSubmatch(strings.TrimSpace(v))
+			if m == nil {
+				continue
+			}
+			serial, err := strconv.ParseFloat(raw[i][j], 64)
+			if err != nil || serial < 1 {
+				continue
+			}
+			t, err := excelize.ExcelDateToTime(serial, false)
+			if err != nil {
+				continue
+			}
+			if m[2] != "" { // month and year only
+				shown[i][j] = t.Format("2006-01")
+			} else {
+				shown[i][j] = t.Format("2006-01-02")
+			}
+		}
+	}
 }

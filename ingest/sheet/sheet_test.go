@@ -288,3 +288,68 @@ func BenchmarkRead(b *testing.B) {
 		})
 	}
 }
+
+// Date cells come out as ISO dates read from their serial number, whatever
+// locale wrote their number format: LibreOffice in English stores the
+// French "01/07/2010" as 40360 shown "mm/dd/yy", which reads "07/01/10".
+func TestDateCellsISO(t *testing.T) {
+	tests := []struct {
+		fmtCode string
+		serial  float64
+		want    string
+	}{
+		{"mm/dd/yy", 40360, "2010-07-01"},
+		{"dd/mm/yyyy", 42444, "2016-03-15"},
+		{"mm/yyyy", 44075, "2020-09"},
+		{"General", 2018, "2018"}, // a year typed as a number is not a date
+		{"0.00", 3.5, "3.50"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fmtCode, func(t *testing.T) {
+			f := excelize.NewFile()
+			code := tt.fmtCode
+			st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.SetCellValue("Sheet1", "A1", "Date de mise en œuvre"); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.SetCellFloat("Sheet1", "A2", tt.serial, -1, 64); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.SetCellStyle("Sheet1", "A2", "A2", st); err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := f.Write(&buf); err != nil {
+				t.Fatal(err)
+			}
+			doc, err := Read(context.Background(), "d.xlsx", buf.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got string
+			for _, b := range doc.Blocks {
+				if b.Kind == registre.BlockTable && len(b.Rows) > 1 {
+					got = b.Rows[1][0].Text()
+				}
+			}
+			if got != tt.want {
+				t.Errorf("cell = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	// The same from a real LibreOffice conversion of a French CSV.
+	data, err := os.ReadFile("../../fixtures/holdout/registre-carsat-bretagne.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Read(context.Background(), "registre-carsat-bretagne.xlsx", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(doc.Text, "2010-07-01") || strings.Contains(doc.Text, "07/01/10") {
+		t.Errorf("LibreOffice date cell not read as 2010-07-01")
+	}
+}
