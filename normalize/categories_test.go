@@ -117,6 +117,9 @@ func TestSensitive(t *testing.T) {
 		{[]string{"questionnaire médical, échantillons de sang"}, nil, yes, no},
 		{[]string{"à la santé (remboursement des soins)"}, nil, yes, no},
 		{[]string{"Sanitaires : autonomie (grille AGGIR), hospitalisation"}, nil, yes, no},
+		{[]string{"éléments de santé communiqués par l'assuré"}, nil, yes, no},
+		{[]string{"informations relatives à la santé du salarié"}, nil, yes, no},
+		{[]string{"sinistres imputés (identité de la victime, NIR, nature de la lésion)"}, nil, yes, yes},
 		// Coverage, actors and services are not health data.
 		{[]string{"complémentaire santé"}, nil, no, no},
 		{[]string{"Données relatives au bénéfice d'une prestation frais de santé"}, nil, no, no},

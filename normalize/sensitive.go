@@ -14,7 +14,7 @@ import (
 // count them (see the Cnam and Cramif gold files).
 var reHealth = regexp.MustCompile(`\b(` + strings.Join([]string{
 	`donnees? (de |relatives? a (la |leur )?|concernant (la |leur )?|liees? a (la |leur )?|sur (la |leur )?|ayant trait a (la )?)?sante\b`,
-	`donnees? sensibles? \(sante`, `^\W*(a |aux |relatives? a )?(la |leur )?sante\b`,
+	`donnees? sensibles? \(sante`, `(informations?|elements?) (de |relati(f|fs|ve|ves) a (la |leur )?|sur (la |leur )?)sante\b`, `(nature|siege|description) (de la |des )?lesions?`, `^\W*(a |aux |relatives? a )?(la |leur )?sante\b`,
 	`etat de sante`, `sante des (femmes|hommes|personnes|assures|patients|salaries|agents)`, `sante mentale`, `sante au travail\b.{0,20}\b(visite|aptitude)`,
 	`informations? (de nature )?medicales?`, `donnees? medicales?`, `nature medicale`, `dossiers? (medica(l|ux)|patients?|de soins|de sante)`,
 	`questionnaires? (medica(l|ux)|de sante)`, `certificats? medica(l|ux)`, `avis medica(l|ux)`, `bilans? (medica(l|ux)|de sante)`,
@@ -156,7 +156,7 @@ var healthStems = []string{
 	"contre", "vaccin", "covid", "depistage", "test", "vision", "dentaire", "clinique", "imagerie", "echantillon",
 	"analyse", "grossesse", "maternite", "interruption", "ivg", "psych", "addiction", "aggir", "gir", "dependance",
 	"difficulte", "genetique", "biometri", "poids", "imc", "allergi", "cim", "examen", "bilan", "certificat",
-	"avis", "secret", "questionnaire", "dossier", "motif", "informations", "antecedent", "sanguin", "ipp",
+	"avis", "secret", "questionnaire", "dossier", "motif", "informations", "antecedent", "sanguin", "ipp", "lesion",
 }
 
 func hasAnyStem(f string, stems []string) bool {
