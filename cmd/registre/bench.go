@@ -1,22 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"runtime"
-	"strings"
 	"time"
 
 	"registre"
 	"registre/index/bleveindex"
 	"registre/index/esindex"
+	"registre/index/esindex/rawbulk"
 	"registre/index/synth"
 )
 
@@ -186,46 +183,13 @@ func benchRawBulk(ctx context.Context, url string, recs []registre.Record, bulkB
 	}
 	defer x.Close()
 	defer x.Drop(context.WithoutCancel(ctx))
-	var bodies [][]byte
-	var buf bytes.Buffer
-	for i := range recs {
-		doc, err := esindex.Document(&recs[i])
-		if err != nil {
-			return 0, err
-		}
-		meta, _ := json.Marshal(map[string]any{"index": map[string]any{"_id": recs[i].ID}})
-		buf.Write(meta)
-		buf.WriteByte('\n')
-		buf.Write(doc)
-		buf.WriteByte('\n')
-		if buf.Len() >= bulkBytes {
-			bodies = append(bodies, bytes.Clone(buf.Bytes()))
-			buf.Reset()
-		}
+	bodies, err := rawbulk.Bodies(recs, bulkBytes)
+	if err != nil {
+		return 0, err
 	}
-	if buf.Len() > 0 {
-		bodies = append(bodies, bytes.Clone(buf.Bytes()))
-	}
-	endpoint := strings.TrimRight(url, "/") + "/" + x.Alias() + "/_bulk"
 	start := time.Now()
-	for _, body := range bodies {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
-		if err != nil {
-			return 0, err
-		}
-		req.Header.Set("Content-Type", "application/x-ndjson")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0, err
-		}
-		var out struct {
-			Errors bool `json:"errors"`
-		}
-		err = json.NewDecoder(res.Body).Decode(&out)
-		res.Body.Close()
-		if err != nil || res.StatusCode != http.StatusOK || out.Errors {
-			return 0, fmt.Errorf("_bulk: status %d, errors %v, %v", res.StatusCode, out.Errors, err)
-		}
+	if err := rawbulk.Send(ctx, url, x.Alias(), bodies); err != nil {
+		return 0, err
 	}
 	if err := x.Refresh(ctx); err != nil {
 		return 0, err
