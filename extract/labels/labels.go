@@ -273,6 +273,14 @@ var dict = map[string]registre.Field{
 	"transfert des donnees hors ue":  registre.FieldTransfers,
 	"durees de conservation des categories de donnees": registre.FieldRetention,
 	"duree de conservation des categories de donnees":  registre.FieldRetention,
+	// Wordings met in registers and forms written after the seeds.
+	"contact pour l'exercice des droits":    registre.FieldRights,
+	"contact pour exercer vos droits":       registre.FieldRights,
+	"contact pour l'exercice de vos droits": registre.FieldRights,
+	"donnees sensibles":                     registre.FieldDataCategories,
+	"categories particulieres de donnees":   registre.FieldDataCategories,
+	"service demandeur":                     registre.FieldBusinessUnit,
+	"direction demandeuse":                  registre.FieldBusinessUnit,
 }
 
 // Lookup returns the field a label names.

@@ -21,6 +21,15 @@ func TestLookup(t *testing.T) {
 		{"Date de mise en œuvre", registre.FieldImplementationDate, true},
 		{"Délais d’effacement / durée de conservation", registre.FieldRetention, true},
 		{"• Sous-traitant(s)", registre.FieldProcessors, true},
+		// Wordings of the hold-out registers and forms.
+		{"Contact pour l’exercice des droits", registre.FieldRights, true},
+		{"Données sensibles :", registre.FieldDataCategories, true},
+		{"Intitulé du traitement", registre.FieldName, true},
+		{"Objectif(s)", registre.FieldPurposes, true},
+		{"Fondement légal", registre.FieldLegalBasis, true},
+		{"Délai de conservation", registre.FieldRetention, true},
+		{"Transferts hors Union européenne", registre.FieldTransfers, true},
+		{"Durée de conservation des données :", registre.FieldRetention, true},
 		{"Couleur préférée", "", false},
 	}
 	for _, tt := range tests {
