@@ -124,6 +124,8 @@ func TestNames(t *testing.T) {
 		{"Aut O’ Mattic Ltd. Hébergement du site Web", []string{"Aut O’ Mattic Ltd."}},
 		{"DOCTOLIB et APSM. Gestion de l'agenda et de la base de données des rendez-vous", []string{"DOCTOLIB", "APSM"}},
 		{"Caisse Des Dépôts et Consignations", []string{"Caisse Des Dépôts et Consignations"}},
+		{"H4D (fourniture et maintenance des cabines, hébergement agréé HDS)", []string{"H4D (fourniture et maintenance des cabines, hébergement agréé HDS)"}},
+		{"SIGMA (hébergement) et OVH (sauvegardes)", []string{"SIGMA (hébergement)", "OVH (sauvegardes)"}},
 		{"Oui : Cnam", []string{"Cnam"}},
 		{"CNAM", []string{"CNAM"}},
 		{"La DNS et la Cnam sont dans une situation de cotraitance au sens de l'article 26 du RGPD", []string{"La DNS et la Cnam sont dans une situation de cotraitance au sens de l'article 26 du RGPD"}},

@@ -150,7 +150,7 @@ func splitNames(s string) []string {
 	parts = append(parts, string(rs[start:]))
 	var out []string
 	for _, p := range parts {
-		sub := strings.Split(p, " et ")
+		sub := splitOutside(p, " et ")
 		if len(sub) > 1 {
 			all := true
 			for _, x := range sub {
@@ -166,6 +166,26 @@ func splitNames(s string) []string {
 		out = append(out, p)
 	}
 	return out
+}
+
+// splitOutside splits s on sep where sep is outside parentheses ("H4D
+// (fourniture et maintenance…)" is one name).
+func splitOutside(s, sep string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '(':
+			depth++
+		case s[i] == ')' && depth > 0:
+			depth--
+		case depth == 0 && strings.HasPrefix(s[i:], sep):
+			out = append(out, s[start:i])
+			start = i + len(sep)
+			i += len(sep) - 1
+		}
+	}
+	return append(out, s[start:])
 }
 
 func hasCapsToken(s string) bool {
