@@ -40,6 +40,11 @@ func Read(ctx context.Context, path string, data []byte) (*registre.Document, er
 		}
 		line := strings.TrimRight(lines[i], " \t\u00a0")
 		trimmed := strings.TrimLeft(line, " \t")
+		if format == registre.FormatMD && strings.HasPrefix(trimmed, ">") {
+			// A blockquote ("> **Responsable de traitement** : …"): its
+			// text is read like any other line.
+			trimmed = strings.TrimLeft(trimmed, "> \t")
+		}
 		if strings.TrimSpace(trimmed) == "" {
 			continue
 		}

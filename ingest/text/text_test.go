@@ -33,6 +33,22 @@ func TestRead(t *testing.T) {
 			texts:  []string{"Registre", "Finalité : a", "sous", ""},
 		},
 		{
+			name: "markdown blockquote read as its text", path: "r.md",
+			in:     "# Registre\n\n> **Responsable de traitement** : le directeur\n>\n> > DPO : dpo@x.fr\n",
+			format: registre.FormatMD,
+			kinds:  []registre.BlockKind{registre.BlockHeading, registre.BlockParagraph, registre.BlockParagraph},
+			levels: []int{1, 0, 0},
+			texts:  []string{"Registre", "**Responsable de traitement** : le directeur", "DPO : dpo@x.fr"},
+		},
+		{
+			name: "a plain text line may start with >", path: "r.txt",
+			in:     "> 5 ans\n",
+			format: registre.FormatTXT,
+			kinds:  []registre.BlockKind{registre.BlockParagraph},
+			levels: []int{0},
+			texts:  []string{"> 5 ans"},
+		},
+		{
 			name: "windows-1252 and CRLF", path: "r.txt",
 			in:     "Donn\xe9es de sant\xe9\r\nDur\xe9e : 5 ans\r\n",
 			format: registre.FormatTXT,
