@@ -57,8 +57,28 @@ running() {
 	echo "$url"
 }
 
+# free_port prints a port nothing listens on (bash only: no python needed).
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+	local p i
+	for i in $(seq 1 200); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+	done
+	die "no free port found"
+}
+
+# unpack extracts a zip, with unzip when present, else the JDK's jar tool
+# (which drops the executable bits: they are restored for bin/).
+unpack() {
+	local zip=$1 dest=$2
+	if command -v unzip >/dev/null; then
+		unzip -q "$zip" -d "$dest"
+	else
+		(cd "$dest" && jar xf "$zip") && chmod +x "$dest"/*/bin/*
+	fi
 }
 
 fetch() {
@@ -74,7 +94,7 @@ fetch() {
 		log "unpacking $zip"
 		local tmp
 		tmp=$(mktemp -d "$CACHE/unpack.XXXXXX")
-		unzip -q "$zip" -d "$tmp" || die "unzip $zip failed"
+		unpack "$zip" "$tmp" || die "unpacking $zip failed"
 		rm -rf "$ES_HOME"
 		mv "$tmp/elasticsearch-$ES_VERSION" "$ES_HOME"
 		rm -rf "$tmp"
@@ -116,6 +136,7 @@ start() {
 	fi
 	command -v java >/dev/null || die "java not found: Elasticsearch $ES_VERSION needs a JDK 17+"
 	command -v mvn >/dev/null || die "mvn not found: needed to fetch Elasticsearch and build its plugin"
+	command -v curl >/dev/null || die "curl not found: needed to wait for the node"
 	JAVA_HOME_ES=${ES_JAVA_HOME:-${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}}
 	export ES_JAVA_HOME=$JAVA_HOME_ES
 	fetch

@@ -63,7 +63,7 @@ func BenchmarkPutRecords(b *testing.B) {
 
 func BenchmarkRawBulk(b *testing.B) {
 	ctx := context.Background()
-	bodies, err := rawbulk.Bodies(synth.Records(benchDocs, 1), 2<<20)
+	bodies, err := rawbulk.Bodies(synth.Records(benchDocs, 1), 1<<20)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -44,7 +44,7 @@ type Config struct {
 	// (a single test node wants 0 to stay green).
 	Shards   int
 	Replicas *int
-	// Bulk tuning: workers (default 2), flush threshold (default 2 MiB).
+	// Bulk tuning: workers (default 2), flush threshold (default 1 MiB).
 	Workers    int
 	FlushBytes int
 	// MaxAttempts bounds how often a record refused with 429 or 5xx is
@@ -82,7 +82,9 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		cfg.Workers = 2
 	}
 	if cfg.FlushBytes == 0 {
-		cfg.FlushBytes = 2 << 20
+		// Small enough that, within one PutRecords call, workers send
+		// while the caller still encodes; large enough to amortise.
+		cfg.FlushBytes = 1 << 20
 	}
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = 5
@@ -267,8 +269,9 @@ func (x *Index) PutRecords(ctx context.Context, recs []registre.Record) (index.P
 
 type pending struct {
 	id     string
-	body   []byte
-	action string // index or delete
+	rec    *registre.Record // to encode, for index actions
+	body   []byte           // encoded, kept for retries
+	action string           // index or delete
 }
 
 // put sends recs to target through the long-lived bulk indexer and waits for
@@ -283,12 +286,9 @@ func (x *Index) put(ctx context.Context, target string, recs []registre.Record) 
 			res.Failures = append(res.Failures, index.Failure{Reason: fmt.Sprintf("record %q from %s has no id", rec.Name, rec.Source.Path)})
 			continue
 		}
-		body, err := Document(rec)
-		if err != nil {
-			res.Failures = append(res.Failures, index.Failure{ID: rec.ID, Reason: fmt.Sprintf("encode document: %v", err)})
-			continue
-		}
-		todo = append(todo, pending{id: rec.ID, body: body, action: "index"})
+		// Encoded in round, just before queueing: the bulk workers send
+		// earlier documents meanwhile.
+		todo = append(todo, pending{id: rec.ID, rec: rec, action: "index"})
 	}
 	sent, err := x.send(ctx, target, todo)
 	sent.Indexed += res.Indexed
@@ -335,7 +335,18 @@ func (x *Index) send(ctx context.Context, target string, todo []pending) (index.
 func (x *Index) round(ctx context.Context, target string, todo []pending, last bool) (indexed int, retry []pending, failed []index.Failure, err error) {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for _, p := range todo {
+	for i := range todo {
+		p := &todo[i]
+		if p.action == "index" && p.body == nil {
+			body, eerr := Document(p.rec)
+			if eerr != nil {
+				mu.Lock() // callbacks of earlier items append concurrently
+				failed = append(failed, index.Failure{ID: p.id, Reason: fmt.Sprintf("encode document: %v", eerr)})
+				mu.Unlock()
+				continue
+			}
+			p.body = body
+		}
 		wg.Add(1)
 		item := esutil.BulkIndexerItem{
 			Index:      target,
@@ -356,7 +367,7 @@ func (x *Index) round(ctx context.Context, target string, todo []pending, last b
 				}
 				transient := ierr != nil || r.Status == http.StatusTooManyRequests || r.Status >= 500
 				if transient && !last {
-					retry = append(retry, p)
+					retry = append(retry, *p)
 					return
 				}
 				reason := ""
@@ -376,8 +387,9 @@ func (x *Index) round(ctx context.Context, target string, todo []pending, last b
 		}
 		if aerr := x.bulk.Add(ctx, item); aerr != nil {
 			wg.Done()
+			// This item and the ones never queued go back to the caller.
 			mu.Lock()
-			retry = append(retry, p)
+			retry = append(retry, todo[i:]...)
 			mu.Unlock()
 			err = fmt.Errorf("queue record %s: %w", p.id, aerr)
 			break

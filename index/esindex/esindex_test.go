@@ -220,3 +220,21 @@ func TestOverloadedNodeIsRetried(t *testing.T) {
 		t.Errorf("Get after retries: %v", err)
 	}
 }
+
+func TestCancelledPutAccountsForEveryRecord(t *testing.T) {
+	x := openTest(t, nil)
+	recs := indextest.Fixtures(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := x.PutRecords(ctx, recs)
+	if err == nil {
+		t.Fatal("PutRecords with a cancelled context succeeded")
+	}
+	seen := map[string]bool{}
+	for _, f := range res.Failures {
+		seen[f.ID] = true
+	}
+	if res.Indexed+len(res.Failures) != len(recs) || (res.Indexed == 0 && len(seen) != len(recs)) {
+		t.Errorf("indexed %d + failures %d (%d ids); want all %d records accounted for", res.Indexed, len(res.Failures), len(seen), len(recs))
+	}
+}
