@@ -94,6 +94,7 @@ func readODS(ctx context.Context, zr *zip.Reader) ([]grid, string, string, error
 		cell     strings.Builder
 		cellRep  int
 		cellSpan int
+		cellDate string // office:date-value of a date cell
 		paras    int
 		depthP   int // inside text:p (cells hold several)
 		cells    int
@@ -147,7 +148,10 @@ func readODS(ctx context.Context, zr *zip.Reader) ([]grid, string, string, error
 					inCell, paras = true, 0
 					cell.Reset()
 					cellRep = min(intAttr(t, "number-columns-repeated", 1), maxRepeat)
-					cellSpan = 1
+					cellSpan, cellDate = 1, ""
+					if strAttr(t, "value-type") == "date" {
+						cellDate = strAttr(t, "date-value")
+					}
 					if t.Name.Local == "table-cell" {
 						cellSpan = intAttr(t, "number-columns-spanned", 1)
 					}
@@ -195,6 +199,9 @@ func readODS(ctx context.Context, zr *zip.Reader) ([]grid, string, string, error
 				inCell = false
 				// Runs of empty cells are trimmed when the row ends.
 				v := cell.String()
+				if cellDate != "" {
+					v = odsDate(v, cellDate)
+				}
 				if cellSpan > 1 && v != "" {
 					cur.spans[[2]int{rowN + 1, len(row) + 1}] = cellSpan
 				}
@@ -235,4 +242,19 @@ func odsMeta(zr *zip.Reader) (title, date string) {
 		return "", ""
 	}
 	return strings.TrimSpace(m.Meta.Title), isoDate(m.Meta.Created)
+}
+
+// odsDate gives a date cell shown as a date ("03/15/16" from an English
+// format) in ISO form from its office:date-value, so that it is not read
+// day-first; month-year forms keep their precision. Other renderings
+// ("1er mars 1994" typed as a date, a weekday) are kept as shown.
+func odsDate(shown, value string) string {
+	m := reShownDate.FindStringSubmatch(strings.TrimSpace(shown))
+	if m == nil || len(value) < len("2006-01-02") {
+		return shown
+	}
+	if m[2] != "" {
+		return value[:len("2006-01")]
+	}
+	return value[:len("2006-01-02")]
 }

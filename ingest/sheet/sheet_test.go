@@ -352,4 +352,36 @@ func TestDateCellsISO(t *testing.T) {
 	if !strings.Contains(doc.Text, "2010-07-01") || strings.Contains(doc.Text, "07/01/10") {
 		t.Errorf("LibreOffice date cell not read as 2010-07-01")
 	}
+	// And from the same CSV saved as ODS (office:date-value).
+	data, err = os.ReadFile("../../fixtures/holdout/registre-carsat-bretagne.ods")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err = Read(context.Background(), "registre-carsat-bretagne.ods", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2010-07-01", "2016-03-15", "09/2020"} {
+		if !strings.Contains(doc.Text, want) {
+			t.Errorf("ODS: no %q in the text", want)
+		}
+	}
+	if strings.Contains(doc.Text, "03/15/16") {
+		t.Errorf("ODS: date cell kept its English rendering 03/15/16")
+	}
+}
+
+func TestODSDate(t *testing.T) {
+	tests := []struct{ shown, value, want string }{
+		{"03/15/16", "2016-03-15", "2016-03-15"},
+		{"15/03/2016", "2016-03-15T00:00:00", "2016-03-15"},
+		{"09/2020", "2020-09-01", "2020-09"},
+		{"1er mars 1994", "1994-03-01", "1er mars 1994"}, // a wording is kept
+		{"03/15/16", "", "03/15/16"},
+	}
+	for _, tt := range tests {
+		if got := odsDate(tt.shown, tt.value); got != tt.want {
+			t.Errorf("odsDate(%q, %q) = %q, want %q", tt.shown, tt.value, got, tt.want)
+		}
+	}
 }
