@@ -51,6 +51,9 @@ type entry struct {
 	// table is the index in doc.Blocks of the top-level table holding the
 	// label row (table layout), -1 otherwise.
 	table int
+	// spans are the value's paragraphs when they were rebuilt from PDF
+	// runs rather than read from blocks.
+	spans []span
 }
 
 // scan reads the form's fields in both layouts and says which one the
@@ -88,12 +91,15 @@ func (Parser) Detect(doc *registre.Document) float64 {
 	case s.names > 1 || maxRepeat(s.entries) > 2:
 		// Labels printed again and again: a register, not one form.
 		return 0.2
-	case n >= 6 && s.names == 1:
-		return 0.9
+	case s.names == 0:
+		// Labelled sections without a name label are how privacy notices
+		// speak (several activities under headings): the generic parser
+		// reads those.
+		return 0.3
 	case n >= 6:
-		return 0.7
+		return 0.9
 	case n >= 4:
-		return 0.55
+		return 0.7
 	}
 	return 0.1
 }
@@ -121,6 +127,11 @@ func distinctFields(es []entry) int {
 func read(doc *registre.Document) *scan {
 	t := readTable(doc)
 	p := readParagraphs(doc)
+	if r := readRuns(doc); r != nil && (p == nil || filled(doc, r) > filled(doc, p)) {
+		// A PDF whose label/value table came out of text extraction
+		// with its cells mixed.
+		p = r
+	}
 	switch {
 	case t == nil && p == nil:
 		return nil
@@ -132,6 +143,17 @@ func read(doc *registre.Document) *scan {
 		return p
 	}
 	return t
+}
+
+// filled counts the entries that get a value.
+func filled(doc *registre.Document, s *scan) int {
+	n := 0
+	for _, e := range s.entries {
+		if len(values(doc, e)) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // labelField looks a label up, tolerating a trailing colon or question mark

@@ -327,3 +327,50 @@ func TestLabelVariants(t *testing.T) {
 		}
 	})
 }
+
+func TestFillers(t *testing.T) {
+	for _, s := range []string{"________", "...", "…", "[Décrire les objectifs poursuivis]", "<nom du service>", "À compléter", "A remplir.", "xxx", "- -"} {
+		if !isInstruction(s) {
+			t.Errorf("%q read as a value", s)
+		}
+	}
+	for _, s := range []string{"/", "non", "néant", "Suivant décision Cnam", "5 ans", "-"} {
+		if isInstruction(s) {
+			t.Errorf("%q dropped", s)
+		}
+	}
+}
+
+// A label/value table printed to PDF by LibreOffice (from
+// fiche-tableau-centree.html) with labels centred in their rows, a label on
+// two lines, an empty cell, multi-paragraph and list values: text
+// extraction mixes the cells, the positions put them back.
+func TestPDFTableByPosition(t *testing.T) {
+	_, recs := extractFile(t, "fiche-tableau-centree.pdf")
+	if len(recs) != 1 {
+		t.Fatalf("%d records", len(recs))
+	}
+	r := recs[0]
+	want := map[registre.Field]string{
+		registre.FieldName:               "Gestion des réclamations des assurés",
+		registre.FieldBusinessUnit:       "Direction de la relation client",
+		registre.FieldPurposes:           "Enregistrer les réclamations reçues par courrier, courriel ou téléphone et suivre leur traitement jusqu'à la réponse apportée à l'assuré.|Produire des statistiques anonymes sur les motifs de réclamation.",
+		registre.FieldLegalBasis:         "",
+		registre.FieldDataSubjects:       "Assurés ; agents chargés des réclamations",
+		registre.FieldDataCategories:     "Identification : nom, prénom, NIR, adresse|Réclamation : objet, pièces jointes, échanges",
+		registre.FieldRecipients:         "Agents habilités de la direction de la relation client",
+		registre.FieldRetention:          "3 ans après la clôture de la réclamation",
+		registre.FieldProcessors:         "non",
+		registre.FieldSecurity:           "Habilitations nominatives ; journalisation des accès ; chiffrement des échanges",
+		registre.FieldRights:             "Délégué à la protection des données",
+		registre.FieldImplementationDate: "1er février 2019",
+	}
+	for f, w := range want {
+		if got := strings.Join(texts(r, f), "|"); got != w {
+			t.Errorf("%s = %q, want %q", f, got, w)
+		}
+	}
+	if r.Layout != LayoutTable || r.Organisation != "Cramif" {
+		t.Errorf("layout %q organisation %q", r.Layout, r.Organisation)
+	}
+}

@@ -33,9 +33,25 @@ var (
 	rePrompt      = regexp.MustCompile(`(?i)^(?:cliquez|cliquer|click|appuyez|tap)\b(?:\s+(?:ou|et|or|and)\s+\S+)?(?:\s+(?:ici|here))?\s+(?:pour|to)\b`)
 )
 
+// Template fillers: a value that is only one of these is no value.
+var (
+	reFiller   = regexp.MustCompile(`^(?:[_.…\-–—\s]{2,}|…|\[[^\]]*\]|<[^>]*>|\{[^}]*\})$`)
+	fillerText = map[string]bool{
+		"a completer": true, "a remplir": true, "a renseigner": true, "a preciser": true, "a definir": true,
+		"xxx": true, "tbd": true, "todo": true, "texte": true, "votre texte ici": true,
+	}
+)
+
+func isFiller(s string) bool {
+	if reFiller.MatchString(s) {
+		return true
+	}
+	return fillerText[labels.Fold(strings.TrimRight(s, ".:!… "))]
+}
+
 func isInstruction(s string) bool {
 	s = strings.TrimSpace(s)
-	if s == "" {
+	if s == "" || isFiller(s) {
 		return true
 	}
 	if reInstruction.MatchString(s) || rePrompt.MatchString(s) {
@@ -91,6 +107,17 @@ func tokens(doc *registre.Document, e entry) []token {
 			return
 		}
 		t := token{text: doc.Text[s:en], start: s, end: en, path: b.Path, page: b.Page}
+		if st, ok := glyphOnly(t.text); ok {
+			t.glyph = &st
+		}
+		out = append(out, t)
+	}
+	for _, sp := range e.spans {
+		s, en := trimSpan(doc.Text, sp.start, sp.end)
+		if s >= en {
+			continue
+		}
+		t := token{text: doc.Text[s:en], start: s, end: en, page: e.page}
 		if st, ok := glyphOnly(t.text); ok {
 			t.glyph = &st
 		}

@@ -1,0 +1,312 @@
+package form
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"registre"
+)
+
+// A PDF of a label/value table comes out of text extraction with its cells
+// mixed: a label and its value on one line, a value cell's lines merged with
+// the next cell's. readRuns rebuilds the table from the positioned runs: the
+// label column holds runs that start with a known label (a label may wrap
+// onto a second line), the value column's lines are shared out among the
+// labels row by row.
+
+// prun is one positioned run with its span in the document text.
+type prun struct {
+	page       int
+	x, y       float64
+	start, end int
+	text       string
+	block      int // index of the block holding the run
+	size       float64
+}
+
+// continues says whether line b carries on the paragraph of line a (the
+// line just above it): same block, text following on, at line spacing. A
+// cell's padding puts more space between two cells' lines than between the
+// lines of one paragraph.
+func continues(doc *registre.Document, a, b prun) bool {
+	if b.block != a.block || b.start < a.end || strings.TrimSpace(doc.Text[a.end:b.start]) != "" {
+		return false
+	}
+	// Single spacing is about 1.15 × the font size; a cell's padding
+	// adds a few points more.
+	spacing := 15.0
+	if a.size > 0 {
+		spacing = 1.25 * a.size
+	}
+	return b.y-a.y < spacing
+}
+
+// plabel is a label found in the label column.
+type plabel struct {
+	field        registre.Field
+	label        string
+	top, bottom  float64 // y of its first and last line
+	page         int
+	inline       []span // value printed on the label's own line
+}
+
+// span is a byte range of the document text.
+type span struct{ start, end int }
+
+func runsOf(doc *registre.Document) []prun {
+	var out []prun
+	page := 0
+	for i, b := range doc.Blocks {
+		if b.Kind == registre.BlockPageBreak {
+			page = b.Page
+			continue
+		}
+		p := b.Page
+		if p == 0 {
+			p = page
+		}
+		for _, r := range b.Runs {
+			if r.Start < 0 || r.End > len(doc.Text) || r.Start >= r.End || doc.Text[r.Start:r.End] != r.Text {
+				continue
+			}
+			out = append(out, prun{page: p, x: r.X, y: r.Y, start: r.Start, end: r.End, text: r.Text, block: i, size: r.FontSize})
+		}
+	}
+	return out
+}
+
+// labelPrefix finds the longest known label the text starts with, cut at a
+// word boundary; n is its length in bytes.
+func labelPrefix(text string) (f registre.Field, n int, ok bool) {
+	words := 0
+	for i := 0; i <= len(text) && words < 12; i++ {
+		if i < len(text) && text[i] != ' ' {
+			continue
+		}
+		words++
+		if g, found := labelField(text[:i]); found {
+			f, n, ok = g, i, true
+		}
+	}
+	return
+}
+
+// readRuns reads a two-column label/value table from PDF runs; nil when the
+// document has no such table.
+func readRuns(doc *registre.Document) *scan {
+	runs := runsOf(doc)
+	if len(runs) == 0 {
+		return nil
+	}
+	// The label column: the leftmost x of runs starting with a label, per page.
+	labelX := map[int]float64{}
+	for _, r := range runs {
+		if _, _, ok := labelPrefix(r.text); ok {
+			if x, seen := labelX[r.page]; !seen || r.x < x {
+				labelX[r.page] = r.x
+			}
+		}
+	}
+	if len(labelX) == 0 {
+		return nil
+	}
+	byPage := map[int][]prun{}
+	for _, r := range runs {
+		byPage[r.page] = append(byPage[r.page], r)
+	}
+	pages := make([]int, 0, len(byPage))
+	for p := range byPage {
+		pages = append(pages, p)
+	}
+	sort.Ints(pages)
+
+	s := &scan{layout: LayoutTable}
+	firstBlock := -1
+	for _, page := range pages {
+		lx, ok := labelX[page]
+		if !ok {
+			continue
+		}
+		rs := byPage[page]
+		sort.SliceStable(rs, func(i, j int) bool { return rs[i].y < rs[j].y })
+		var labels []plabel
+		var values []prun
+		var pending *prun // a left-column line that may start a wrapped label
+		for i := range rs {
+			r := rs[i]
+			switch {
+			case math.Abs(r.x-lx) <= 4:
+				if f, n, ok := labelPrefix(r.text); ok {
+					l := plabel{field: f, label: strings.TrimSpace(r.text[:n]), top: r.y, bottom: r.y, page: page}
+					if n < len(r.text) {
+						l.inline = []span{{r.start + n, r.end}}
+					}
+					labels = append(labels, l)
+					if firstBlock < 0 {
+						firstBlock = r.block
+					}
+					pending = nil
+					continue
+				}
+				if pending != nil && r.y-pending.y < 20 {
+					joined := pending.text + " " + r.text
+					if f, ok := labelField(joined); ok {
+						labels = append(labels, plabel{field: f, label: joined, top: pending.y, bottom: r.y, page: page})
+						if firstBlock < 0 {
+							firstBlock = pending.block
+						}
+						pending = nil
+						continue
+					}
+				}
+				pending = &rs[i]
+			case r.x >= lx+columnGap:
+				values = append(values, r)
+			}
+		}
+		if len(labels) == 0 {
+			continue
+		}
+		// Value lines above the first label's row belong to nothing.
+		for len(values) > 0 && values[0].y < labels[0].top-30 {
+			values = values[1:]
+		}
+		groups := shareRows(doc, labels, values)
+		for i, l := range labels {
+			e := entry{field: l.field, label: l.label, locator: locator("", page), page: page, table: -1}
+			e.spans = append(e.spans, l.inline...)
+			e.spans = append(e.spans, paragraphs(doc, groups[i])...)
+			if l.field == registre.FieldName {
+				s.names++
+			}
+			s.entries = append(s.entries, e)
+		}
+	}
+	if len(s.entries) == 0 {
+		return nil
+	}
+	for _, b := range doc.Blocks[:max(0, firstBlock)] {
+		if b.Kind != registre.BlockPageBreak && b.Kind != registre.BlockTable {
+			s.head = append(s.head, b)
+		}
+	}
+	return s
+}
+
+// shareRows assigns the value column's lines (sorted by y) to the labels
+// (sorted by y) as contiguous groups, one per label row. A table aligns its
+// label cells one way: at the top of the row (the label is level with its
+// value's first line) or in the middle (level with its value's centre).
+// Both are tried and the sharing that fits best is kept; each is solved by
+// dynamic programming over the split points, rows never overlapping and no
+// paragraph split between two rows.
+func shareRows(doc *registre.Document, labels []plabel, lines []prun) [][]prun {
+	best, bestCost := [][]prun(nil), math.Inf(1)
+	for _, centred := range []bool{false, true} {
+		if g, c := shareRowsAligned(doc, labels, lines, centred); c < bestCost {
+			best, bestCost = g, c
+		}
+	}
+	if best != nil {
+		return best
+	}
+	// No consistent sharing (a value column that does not line up with
+	// the labels): each line goes to the nearest label above it.
+	groups := make([][]prun, len(labels))
+	for _, ln := range lines {
+		i := 0
+		for j, l := range labels {
+			if l.top <= ln.y+3 {
+				i = j
+			}
+		}
+		groups[i] = append(groups[i], ln)
+	}
+	return groups
+}
+
+func shareRowsAligned(doc *registre.Document, labels []plabel, lines []prun, centred bool) ([][]prun, float64) {
+	const (
+		tol       = 3.0
+		emptyCell = 5.0 // empty cells exist, but rarely
+	)
+	m, n := len(labels), len(lines)
+	inf := math.Inf(1)
+	cost := func(i, a, b int) float64 { // lines[a:b] to label i
+		l := labels[i]
+		if a == b {
+			if len(l.inline) > 0 {
+				return 0
+			}
+			return emptyCell
+		}
+		top, bottom := lines[a].y, lines[b-1].y
+		if l.bottom < top-tol || l.top > bottom+tol {
+			return inf // the label sits within its row
+		}
+		// Rows do not overlap: the next label is below this row, the
+		// previous one above it.
+		if i+1 < m && bottom >= labels[i+1].top-1 {
+			return inf
+		}
+		if i > 0 && top <= labels[i-1].bottom+1 {
+			return inf
+		}
+		if centred {
+			return math.Abs((top+bottom)/2 - (l.top+l.bottom)/2)
+		}
+		return math.Abs(top - l.top)
+	}
+	dp := make([][]float64, m+1)
+	from := make([][]int, m+1)
+	for i := range dp {
+		dp[i] = make([]float64, n+1)
+		from[i] = make([]int, n+1)
+		for j := range dp[i] {
+			dp[i][j] = inf
+		}
+	}
+	dp[0][0] = 0
+	for i := 1; i <= m; i++ {
+		for j := 0; j <= n; j++ {
+			if j > 0 && j < n && continues(doc, lines[j-1], lines[j]) {
+				continue // never split a paragraph between two rows
+			}
+			for k := 0; k <= j; k++ {
+				if dp[i-1][k] == inf {
+					continue
+				}
+				if c := dp[i-1][k] + cost(i-1, k, j); c < dp[i][j] {
+					dp[i][j], from[i][j] = c, k
+				}
+			}
+		}
+	}
+	if dp[m][n] == inf {
+		return nil, inf
+	}
+	groups := make([][]prun, m)
+	for i, j := m, n; i > 0; i-- {
+		k := from[i][j]
+		groups[i-1] = lines[k:j]
+		j = k
+	}
+	return groups, dp[m][n]
+}
+
+// paragraphs joins the lines of a group into value spans: consecutive
+// lines of one block whose texts follow each other are one paragraph.
+func paragraphs(doc *registre.Document, lines []prun) []span {
+	var out []span
+	for i, ln := range lines {
+		if i > 0 {
+			if continues(doc, lines[i-1], ln) {
+				out[len(out)-1].end = ln.end
+				continue
+			}
+		}
+		out = append(out, span{ln.start, ln.end})
+	}
+	return out
+}
