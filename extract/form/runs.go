@@ -44,11 +44,11 @@ func continues(doc *registre.Document, a, b prun) bool {
 
 // plabel is a label found in the label column.
 type plabel struct {
-	field        registre.Field
-	label        string
-	top, bottom  float64 // y of its first and last line
-	page         int
-	inline       []span // value printed on the label's own line
+	field       registre.Field
+	label       string
+	top, bottom float64 // y of its first and last line
+	page        int
+	inline      []span // value printed on the label's own line
 }
 
 // span is a byte range of the document text.
