@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"time"
 
 	"registre"
@@ -95,11 +96,11 @@ func runBenchIndex(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return exitOK
 	}
 	// Rounds rotate which path goes first, so JVM warm-up and a busy
-	// machine weigh on all; the best round of each is reported. "raw" builds
+	// machine weigh on all; best and median rounds are reported. "raw" builds
 	// the NDJSON from the same records inside the timing, as any client
 	// must; "raw pre-encoded" times the HTTP requests alone (the floor).
 	paths := []string{"esindex", "raw", "raw pre-encoded"}
-	best := map[string]float64{}
+	rates := map[string][]float64{}
 	for round := 1; round <= *rounds; round++ {
 		for k := range paths {
 			p := paths[(k+round-1)%len(paths)]
@@ -117,15 +118,24 @@ func runBenchIndex(ctx context.Context, args []string, stdout, stderr io.Writer)
 				fmt.Fprintf(stderr, "registre bench index: elasticsearch %s: %v\n", p, err)
 				return exitFailed
 			}
-			best[p] = max(best[p], rate)
+			rates[p] = append(rates[p], rate)
 			fmt.Fprintf(stdout, "  round %d %-19s %10.0f docs/s\n", round, p, rate)
 		}
 	}
-	fmt.Fprintf(stdout, "%-28s %10.0f docs/s (best of %d)\n", "elasticsearch esindex", best["esindex"], *rounds)
-	fmt.Fprintf(stdout, "%-28s %10.0f docs/s (best of %d)\n", "elasticsearch raw _bulk", best["raw"], *rounds)
-	fmt.Fprintf(stdout, "%-28s %10.0f docs/s (best of %d)\n", "raw _bulk, pre-encoded", best["raw pre-encoded"], *rounds)
-	fmt.Fprintf(stdout, "%-28s %10.0f %%\n", "esindex / raw", 100*best["esindex"]/best["raw"])
-	fmt.Fprintf(stdout, "%-28s %10.0f %%\n", "esindex / raw pre-encoded", 100*best["esindex"]/best["raw pre-encoded"])
+	best := func(p string) float64 { return slices.Max(rates[p]) }
+	median := func(p string) float64 {
+		r := slices.Sorted(slices.Values(rates[p]))
+		if len(r)%2 == 1 {
+			return r[len(r)/2]
+		}
+		return (r[len(r)/2-1] + r[len(r)/2]) / 2
+	}
+	fmt.Fprintf(stdout, "%-28s %10s %10s   (docs/s over %d rounds)\n", "", "best", "median", *rounds)
+	for _, p := range paths {
+		fmt.Fprintf(stdout, "%-28s %10.0f %10.0f\n", "elasticsearch "+p, best(p), median(p))
+	}
+	fmt.Fprintf(stdout, "%-28s %9.0f%% %9.0f%%\n", "esindex / raw", 100*best("esindex")/best("raw"), 100*median("esindex")/median("raw"))
+	fmt.Fprintf(stdout, "%-28s %9.0f%% %9.0f%%\n", "esindex / raw pre-encoded", 100*best("esindex")/best("raw pre-encoded"), 100*median("esindex")/median("raw pre-encoded"))
 	return exitOK
 }
 
