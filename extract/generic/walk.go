@@ -33,7 +33,7 @@ func walk(doc *registre.Document) []entry {
 	var pending registre.Field
 	pendingLabel, pendingLeft := "", 0
 	page, nHeading, nTable, nBlock := 0, 0, 0, 0
-	for _, b := range doc.Blocks {
+	for _, b := range lineBlocks(doc) {
 		if b.Start < 0 || b.End > len(doc.Text) || b.Start > b.End {
 			continue
 		}
@@ -154,6 +154,54 @@ func walk(doc *registre.Document) []entry {
 		}
 		pending = ""
 		out = append(out, prose(c, mk)...)
+	}
+	return out
+}
+
+// lineBlocks returns the document's blocks with every paragraph that holds
+// several "Label : value" lines (a <p> cut by <br>s, a pasted list) split
+// into one block per line, so each line reads like a bullet of its own.
+// Paragraphs of wrapped prose stay whole.
+func lineBlocks(doc *registre.Document) []registre.Block {
+	out := make([]registre.Block, 0, len(doc.Blocks))
+	for _, b := range doc.Blocks {
+		if b.Kind != registre.BlockParagraph || b.Start < 0 || b.End > len(doc.Text) || b.Start > b.End ||
+			!strings.Contains(doc.Text[b.Start:b.End], "\n") {
+			out = append(out, b)
+			continue
+		}
+		parts := strings.Split(doc.Text[b.Start:b.End], "\n")
+		labelled := 0
+		for _, p := range parts {
+			if _, _, _, ok := labels.Split(strings.TrimSpace(p)); ok {
+				labelled++
+			}
+		}
+		if labelled < 2 {
+			out = append(out, b)
+			continue
+		}
+		off := b.Start
+		for _, p := range parts {
+			sub := registre.Block{Kind: b.Kind, Text: p, Start: off, End: off + len(p), Page: b.Page, Path: b.Path}
+			off += len(p) + 1
+			for _, l := range b.Labels {
+				if l.Start >= sub.Start && l.End <= sub.End {
+					sub.Labels = append(sub.Labels, l)
+				}
+			}
+			for _, l := range b.Links {
+				if l.Start >= sub.Start && l.End <= sub.End {
+					sub.Links = append(sub.Links, l)
+				}
+			}
+			// A line all in <strong> is a bold line (a record title).
+			if len(sub.Labels) > 0 && sub.Labels[0].Start == sub.Start &&
+				strings.TrimSpace(doc.Text[sub.Labels[0].Start:sub.Labels[0].End]) == strings.TrimSpace(p) {
+				sub.Bold = true
+			}
+			out = append(out, sub)
+		}
 	}
 	return out
 }
