@@ -281,6 +281,9 @@ var dict = map[string]registre.Field{
 	"categories particulieres de donnees":   registre.FieldDataCategories,
 	"service demandeur":                     registre.FieldBusinessUnit,
 	"direction demandeuse":                  registre.FieldBusinessUnit,
+	"mise en oeuvre":                        registre.FieldImplementationDate,
+	"date de mise en place":                 registre.FieldImplementationDate,
+	"mise en service":                       registre.FieldImplementationDate,
 }
 
 // Lookup returns the field a label names.

@@ -30,6 +30,7 @@ func TestLookup(t *testing.T) {
 		{"Délai de conservation", registre.FieldRetention, true},
 		{"Transferts hors Union européenne", registre.FieldTransfers, true},
 		{"Durée de conservation des données :", registre.FieldRetention, true},
+		{"Mise en œuvre :", registre.FieldImplementationDate, true},
 		{"Couleur préférée", "", false},
 	}
 	for _, tt := range tests {
