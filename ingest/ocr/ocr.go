@@ -60,7 +60,7 @@ func Complete(ctx context.Context, path string, data []byte, doc *registre.Docum
 	case err != nil && errors.Is(err, pdf.ErrNoText):
 		out, oerr := readAll(ctx, path, data)
 		if oerr != nil {
-			return nil, fmt.Errorf("%v; %w", err, oerr)
+			return nil, fmt.Errorf("%w; %w", err, oerr)
 		}
 		return out, nil
 	case err != nil || doc == nil:
