@@ -156,10 +156,11 @@ func assemble(doc *registre.Document, ents []entry) []registre.RawRecord {
 				closeCur()
 			}
 		case entLabelHeading:
-			// A label heading at the level of the records (or above) is a
-			// section about the whole document, not a field of the record
-			// above it.
-			if level > 0 && e.level <= level {
+			// « Vos droits », « Contact du DPO » as a heading at the level of
+			// the records (or above) is a section about the whole document,
+			// not a field of the record above it. Other label headings are
+			// the fields of the current record, whatever their level.
+			if level > 0 && e.level <= level && docWide[e.field] {
 				closeCur()
 				docSection = true
 			}
@@ -351,6 +352,11 @@ func (c *cand) hasHeading(h string) bool {
 		}
 	}
 	return false
+}
+
+// docWide are the fields a notice states once for all its activities.
+var docWide = map[registre.Field]bool{
+	registre.FieldRights: true, registre.FieldRightsContact: true, registre.FieldDPO: true, registre.FieldController: true,
 }
 
 // art30 are the elements that, with a purpose, make a record.

@@ -248,6 +248,7 @@ func TestLabelShapes(t *testing.T) {
 		"label lines":                     "## Paie des agents\n\nFinalité : Calculer et verser la paie\nDurée de conservation : 5 ans\n",
 		"no spaces around colon and NBSP": "## Paie des agents\n\nFinalité:Calculer et verser la paie\nDurée de conservation\u00a0: 5 ans\n",
 		"label paragraphs":                "## Paie des agents\n\n**Finalité**\n\nCalculer et verser la paie\n\n**Durée de conservation**\n\n5 ans\n",
+		"flat label headings":             "## Paie des agents\n\n## Finalité\n\nCalculer et verser la paie\n\n## Durée de conservation\n\n5 ans\n",
 		"label headings":                  "## Paie des agents\n\n### Finalité\n\nCalculer et verser la paie\n\n### Durée de conservation\n\n5 ans\n",
 		"markdown table":                  "| Nom du traitement | Finalité | Durée de conservation |\n|---|---|---|\n| Paie des agents | Calculer et verser la paie | 5 ans |\n",
 		"two-column table":                "| Rubrique | Contenu |\n|---|---|\n| Nom du traitement | Paie des agents |\n| Finalité | Calculer et verser la paie |\n| Durée de conservation | 5 ans |\n",
