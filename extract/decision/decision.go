@@ -154,7 +154,6 @@ func (p Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre
 		m := titleRe.FindStringSubmatchIndex(t)
 		rec.DocumentTitle = t
 		b.add(&rec, registre.FieldRegulatoryAct, tp, 0, len(t), "", "titre", confExplicit)
-		b.add(&rec, registre.FieldLineage, tp, 0, len(t), "", "titre", confExplicit)
 		if m[4] >= 0 {
 			number = strings.TrimRight(t[m[4]:m[5]], ".")
 			b.add(&rec, registre.FieldReference, tp, m[4], m[4]+len(number), "", "titre", confExplicit)
@@ -209,13 +208,20 @@ func (p Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre
 		b.article(&rec, a)
 	}
 
-	// The adoption formula names the caisse whose processing this is.
+	// The adoption formula names the caisse whose processing this is; the
+	// national decision it adopted heads the record's lineage.
 	org := issuer
+	adopted := false
 	for _, s := range secs {
 		if s.kind != "adoption" {
 			continue
 		}
+		before := org
 		b.adoption(&rec, s, &org)
+		adopted = adopted || org != before
+	}
+	if act, ok := rec.First(registre.FieldRegulatoryAct); ok && adopted {
+		rec.Fields[registre.FieldLineage] = append([]registre.RawValue{act}, rec.Fields[registre.FieldLineage]...)
 	}
 	for _, s := range secs {
 		if s.kind != "place" {
