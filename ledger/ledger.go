@@ -68,6 +68,9 @@ type ContentEntry struct {
 	// Reason and ReasonClass say why it failed (State Failed).
 	Reason      string `json:"reason,omitempty"`
 	ReasonClass string `json:"reason_class,omitempty"`
+	// Transient marks a failure worth trying again on the next run even
+	// if nothing changed (a time limit hit on a busy machine).
+	Transient bool `json:"transient,omitempty"`
 	// Path is the path the index entries carry as their source.
 	Path string `json:"path"`
 	// IDs are the ids of the index entries this content produced.

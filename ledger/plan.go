@@ -239,7 +239,7 @@ func (l *Ledger) MakePlan(ctx context.Context, files []string, opt PlanOptions) 
 				}
 				continue
 			}
-			current := ok && ce.State.Final() && ce.Versions == opt.Versions(ce.Format)
+			current := ok && ce.State.Final() && !ce.Transient && ce.Versions == opt.Versions(ce.Format)
 			switch {
 			case current && ce.Path == it.Path:
 				it.Action = Unchanged

@@ -411,6 +411,7 @@ func (in *ingester) record(tx *ledger.Tx, d done) error {
 	}
 	if d.reason != "" {
 		ce.State, ce.Reason, ce.ReasonClass = ledger.Failed, d.reason, d.class
+		ce.Transient = d.class == "timeout"
 		ce.IDs = []string{statusID(it.Path)}
 	} else {
 		ce.Flags = map[string]int{}

@@ -653,3 +653,27 @@ func TestIngestUsage(t *testing.T) {
 		t.Errorf("summary lacks the html format row:\n%s", out)
 	}
 }
+
+// A file over its time limit is reported as timed out, with a status entry,
+// and the run goes on; a later run with a sane limit processes it.
+func TestIngestPerFileTimeout(t *testing.T) {
+	data := t.TempDir()
+	dir := t.TempDir()
+	copyFile(t, filepath.Join("..", "..", "fixtures", "bulk", "cramif-registre.html"), filepath.Join(dir, "cramif.html"))
+	rep, _, code := ingestCLI(t, data, "--timeout", "1ns", dir)
+	if code != exitFailed || len(rep.Failed) != 1 || rep.Failed[0].Class != "timeout" || !strings.Contains(rep.Failed[0].Reason, "timed out after 1ns") {
+		t.Fatalf("exit %d, failed %+v", code, rep.Failed)
+	}
+	if n, _ := searchTotal(t, data, map[string][]string{"kind": {index.KindDocumentStatus}}); n != 1 {
+		t.Errorf("%d status entries, want 1", n)
+	}
+	// A time limit is worth another try: the next run retries the file
+	// although nothing changed.
+	rep, _, code = ingestCLI(t, data, dir)
+	if code != exitOK || rep.Records == 0 || rep.Reprocessed != 1 {
+		t.Fatalf("retry: exit %d, records %d, reprocessed %d", code, rep.Records, rep.Reprocessed)
+	}
+	if n, _ := searchTotal(t, data, map[string][]string{"kind": {index.KindDocumentStatus}}); n != 0 {
+		t.Errorf("status entry of the timed-out file still there (%d)", n)
+	}
+}
