@@ -358,6 +358,7 @@ func readParagraphs(doc *registre.Document) *scan {
 	var cur *entry
 	var labelPos []pos // parallel to s.entries
 	page := 0
+	tabs := tabMode(doc)
 	for _, b := range doc.Blocks {
 		switch b.Kind {
 		case registre.BlockPageBreak:
@@ -379,6 +380,22 @@ func readParagraphs(doc *registre.Document) *scan {
 				if f == registre.FieldName {
 					s.names++
 				}
+				continue
+			}
+		}
+		if tabs {
+			if f, lab, vs, ok := tabLabel(b.Text); ok {
+				e := entry{field: f, label: lab, locator: locator(b.Path, page), page: page, table: -1}
+				if vs < len(b.Text) {
+					e.blocks, e.inline = []registre.Block{b}, vs
+				}
+				s.entries = append(s.entries, e)
+				labelPos = append(labelPos, pos{})
+				cur = &s.entries[len(s.entries)-1]
+				if f == registre.FieldName {
+					s.names++
+				}
+				s.layout = LayoutTable
 				continue
 			}
 		}
@@ -408,6 +425,45 @@ func readParagraphs(doc *registre.Document) *scan {
 		return nil
 	}
 	return s
+}
+
+// tabLabel reads a table flattened to text, as catdoc and text dumps of
+// Word forms print it: "Label<TAB>value", "<TAB>Label" (a row after an
+// empty cell), or a line that is only a label (its value cell is empty or
+// on the next lines). vs is where the value starts (len(text) when none).
+func tabLabel(text string) (f registre.Field, label string, vs int, ok bool) {
+	lead := len(text) - len(strings.TrimLeft(text, "\t "))
+	rest := text[lead:]
+	cut := strings.IndexByte(rest, '\t')
+	if cut < 0 {
+		cut = len(rest)
+	}
+	label = strings.TrimSpace(rest[:cut])
+	if f, ok = labelField(label); !ok {
+		return "", "", 0, false
+	}
+	vs = lead + cut
+	for vs < len(text) && (text[vs] == '\t' || text[vs] == ' ') {
+		vs++
+	}
+	return f, label, vs, true
+}
+
+// tabMode says whether the document prints its form as "Label<TAB>value"
+// lines (three at least): then a line that is only a label is a label too.
+func tabMode(doc *registre.Document) bool {
+	n := 0
+	for _, b := range doc.Blocks {
+		if b.Kind == registre.BlockTable || !strings.Contains(b.Text, "\t") {
+			continue
+		}
+		if _, _, vs, ok := tabLabel(b.Text); ok && vs < len(b.Text) {
+			if n++; n >= 3 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pos is where a PDF block starts on its page.

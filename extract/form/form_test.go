@@ -2,6 +2,7 @@ package form
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -11,6 +12,7 @@ import (
 
 	"registre"
 	"registre/ingest"
+	"registre/ingest/office"
 )
 
 const fixtures = "../../fixtures/docx"
@@ -207,5 +209,43 @@ func TestRenderingsAgree(t *testing.T) {
 				t.Errorf("%s and %s differ:\n%s\n---\n%s", g[0], other, a, b)
 			}
 		}
+	}
+}
+
+// Without LibreOffice a .doc is read as text by catdoc: the form's table
+// comes out as "Label<TAB>value" lines, which still give the record.
+func TestCatdocText(t *testing.T) {
+	if _, err := exec.LookPath("catdoc"); err != nil {
+		t.Skip("catdoc not installed")
+	}
+	data, err := os.ReadFile(filepath.Join(fixtures, "declaration-sntrp.doc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := office.Converter{Soffice: "/nonexistent/soffice"}.Read(context.Background(), "declaration-sntrp.doc", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := Parser{}.Extract(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 {
+		t.Fatalf("%d records", len(recs))
+	}
+	checkEvidence(t, doc, recs[0])
+	_, ref := extractFile(t, "declaration-sntrp.docx")
+	for f, vs := range ref[0].Fields {
+		var a, b []string
+		for _, v := range vs {
+			a = append(a, v.Text)
+		}
+		b = texts(recs[0], f)
+		if strings.Join(a, "|") != strings.Join(b, "|") {
+			t.Errorf("%s: catdoc %q, docx %q", f, b, a)
+		}
+	}
+	if len(recs[0].Fields[registre.FieldLegalBasis]) != 0 {
+		t.Errorf("empty Base légale got %v", recs[0].Fields[registre.FieldLegalBasis])
 	}
 }
