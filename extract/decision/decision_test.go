@@ -263,6 +263,14 @@ Il est créé un traitement de suivi des réclamations des assurés.
 Article 2
 
 Les informations traitées sont relatives à l'identité et au motif de la réclamation.
+
+Article 3
+
+Les destinataires des données sont, dans la limite de leurs attributions, les agents du service des réclamations.
+
+Article 4
+
+Ces informations sont conservées pendant cinq ans.
 `,
 			check: func(t *testing.T, r registre.RawRecord) {
 				if got := values(r, registre.FieldPurposes); len(got) != 1 || got[0] != "Il est créé un traitement de suivi des réclamations des assurés" {
@@ -273,6 +281,12 @@ Les informations traitées sont relatives à l'identité et au motif de la récl
 				}
 				if got := values(r, registre.FieldDataCategories); len(got) != 1 || got[0] != "à l'identité et au motif de la réclamation" {
 					t.Errorf("data = %q", got)
+				}
+				if got := values(r, registre.FieldRecipientsInternal); len(got) != 1 || got[0] != "les agents du service des réclamations" {
+					t.Errorf("recipients = %q", got)
+				}
+				if got := values(r, registre.FieldRetention); len(got) != 1 || got[0] != "cinq ans" {
+					t.Errorf("retention = %q", got)
 				}
 			},
 		},
@@ -319,7 +333,7 @@ func TestLocalActHTML(t *testing.T) {
 		registre.FieldName:           {"« ESOPE » de gestion des examens périodiques de santé"},
 		registre.FieldPurposes:       {"la gestion des examens périodiques de santé réalisés par le centre d'examens de santé"},
 		registre.FieldDataCategories: {"l'identification de l'assuré (nom, prénom, NIR, date de naissance)", "les données de santé recueillies lors de l'examen", "les résultats des examens biologiques"},
-		registre.FieldRetention:      {"Les données sont conservées dix ans à compter du dernier examen"},
+		registre.FieldRetention:      {"dix ans à compter du dernier examen"},
 		registre.FieldRecipients:     {"les médecins et infirmiers du centre d'examens de santé", "le médecin traitant désigné par l'assuré"},
 		registre.FieldRightsContact:  {"médecin responsable du centre d'examens de santé"},
 		registre.FieldReference:      nil,

@@ -76,6 +76,8 @@ var (
 	contactRe    = regexp.MustCompile(`(?i)(?:en\s+s['’]adressant|s['’]exerce(?:nt)?|s['’]exercer)\s+(?:auprès\s+d[ue]s?\s+|auprès\s+de\s+l['’]|auprès\s+de\s+la\s+|à\s+l['’]|au\s+|à\s+la\s+)`)
 	controllerRe = regexp.MustCompile(`(?i),\s+((?:le|la|les)\s+.+?),\s*(?:responsables?|charg[ée]s?)\s+du\s+traitement`)
 	underRespRe  = regexp.MustCompile(`(?i)sous\s+la\s+responsabilit[ée]\s+(?:du|de\s+la|de\s+l['’]|des)\s+`)
+	qualifierRe  = regexp.MustCompile(`(?i)^\s*,?\s*(?:dans\s+la\s+limite\s+de\s+(?:leurs|ses|son)\s+attributions?|chacun\s+pour\s+ce\s+qui\s+le\s+concerne|en\s+tant\s+que\s+de\s+besoin|selon\s+leurs\s+habilitations)\s*,\s*`)
+	keptRe       = regexp.MustCompile(`(?i)^(?:les|ces|vos)\s+(?:donn[ée]es|informations)\b[^.]{0,60}?\b(?:sont|seront)\s+conserv[ée]es\s+(?:pendant\s+|durant\s+)?`)
 	retentionRe  = regexp.MustCompile(`(?i)\bconserv[ée]e?s?(?:\s|$)|dur[ée]e\s+de\s+conservation`)
 	securityRe   = regexp.MustCompile(`(?i)mesures\s+de\s+s[ée]curit[ée]|s[ée]curit[ée]\s+des\s+donn[ée]es`)
 )
@@ -203,18 +205,21 @@ func (b builder) article(rec *registre.RawRecord, a *section) {
 				continue
 			}
 			if m := recipientsRe.FindStringIndex(t); m != nil && m[1] < len(t) {
-				f := registre.FieldRecipients
-				if internalRe.MatchString(t[m[1]:]) {
-					// the organisation's own staff
-					f = registre.FieldRecipientsInternal
-				}
 				// "sont, dans la limite de leurs attributions : A ; B":
 				// the recipients follow the colon, one per semicolon.
 				start := m[1]
 				if k := strings.Index(t[start:], ":"); k >= 0 && k < 60 {
 					start += k + 1
+				} else if q := qualifierRe.FindStringIndex(t[start:]); q != nil {
+					// "sont, dans la limite de leurs attributions, les agents…"
+					start += q[1]
 				}
 				for _, part := range splitOn(t, start, len(t), " ; ") {
+					f := registre.FieldRecipients
+					if internalRe.MatchString(strings.TrimLeft(t[part[0]:part[1]], " ,")) {
+						// the organisation's own staff
+						f = registre.FieldRecipientsInternal
+					}
 					b.add(rec, f, p, part[0], part[1], label, where, confExplicit)
 				}
 			}
@@ -239,7 +244,13 @@ func (b builder) article(rec *registre.RawRecord, a *section) {
 		}
 	case artRetention:
 		for _, p := range a.paras {
-			b.add(rec, registre.FieldRetention, p, 0, len(p.text()), label, where, conf)
+			t := p.text()
+			start := 0
+			if m := keptRe.FindStringIndex(t); m != nil && m[1] < len(t) {
+				// the duration after "Les données sont conservées"
+				start = m[1]
+			}
+			b.add(rec, registre.FieldRetention, p, start, len(t), label, where, conf)
 		}
 	case artSecurity:
 		for _, p := range a.paras {
