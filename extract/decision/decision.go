@@ -46,7 +46,8 @@ var (
 	placeRe    = regexp.MustCompile(`^(?:Fait\s+)?(?:[àÀ]|A)\s+([\p{Lu}][\p{L}' -]*?)\s*,\s*le\b\s*(.*)$`)
 	dateRe     = regexp.MustCompile(`\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(1er|\d{1,2})\s+(janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)\s+(\d{4})\b`)
 	adoptionRe = regexp.MustCompile(`(?i)mis\s+en\s+(?:œ|oe)uvre\s+par\s+(l[ae]\s+|l'|les\s+)?(.+?)\s+(?:est|sont)\s+conformes?\s+(?:aux\s+dispositions\s+de\s+la\s+d[ée]cision|à\s+la\s+d[ée]cision)`)
-	subjectRe  = regexp.MustCompile(`(?i)\b(?:concernant|portant\s+sur|relative?\s+(?:à|au|aux))\s+(?:les\s+|le\s+|la\s+|l')?`)
+	reCreation = regexp.MustCompile(`^(?:.*\b(?:portant|relative? a la|de)\s+)?(?:la\s+)?creation d(?:e |')(?:l'|un |du )?traitement`)
+	subjectRe  = regexp.MustCompile(`(?i)\b(?:concernant|portant\s+sur|relati(?:f|fs|ve|ves)\s+(?:à|au|aux))\s+(?:les\s+|le\s+|la\s+|l')?`)
 )
 
 // Detect implements extract.Parser: the shape of an act, not one word.
@@ -171,7 +172,7 @@ func (p Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre
 				break
 			}
 			rest := strings.ToLower(t[sm[1]:])
-			if strings.HasPrefix(rest, "un traitement") || strings.HasPrefix(rest, "traitement") {
+			if strings.HasPrefix(rest, "un traitement") || strings.HasPrefix(rest, "traitement") || reCreation.MatchString(labels.Fold(rest)) {
 				continue
 			}
 			ns = sm[1]
@@ -192,7 +193,7 @@ func (p Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre
 		end := len(strings.TrimRight(t, " ;,."))
 		f := strings.ToLower(labels.Fold(body))
 		switch {
-		case strings.Contains(f, "cnil") || strings.Contains(f, "cil ") || strings.Contains(f, "decision") ||
+		case strings.Contains(f, "cnil") || strings.Contains(f, "commission nationale de l'informatique") || strings.Contains(f, "cil ") || strings.Contains(f, "decision") ||
 			strings.Contains(f, "deliberation") || strings.Contains(f, "avis") || strings.Contains(f, "recepisse"):
 			b.add(&rec, registre.FieldLineage, pp, start, end, "Vu", "visa", confExplicit)
 		case strings.Contains(f, "loi") || strings.Contains(f, "decret") || strings.Contains(f, "arrete") ||
@@ -249,9 +250,11 @@ func (p Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre
 			delete(rec.Fields, registre.FieldDocumentDate)
 			delete(rec.Fields, registre.FieldImplementationDate)
 			b.add(&rec, registre.FieldDocumentDate, pp, ds, de, "", "lieu et date", confExplicit)
-			if s.num == 1 {
+			if s.num == 1 || !adopted && reCreation.MatchString(labels.Fold(rec.DocumentTitle)) {
 				// A caisse adopting an act puts the processing in place
-				// from that date.
+				// from that date; so does the caisse whose own act
+				// creates it ("Décision … portant création d'un
+				// traitement").
 				b.add(&rec, registre.FieldImplementationDate, pp, ds, de, "", "lieu et date", confPosition)
 			}
 		}
