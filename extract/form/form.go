@@ -186,11 +186,22 @@ func readTable(doc *registre.Document) *scan {
 				continue
 			}
 			group := "" // the category list the following rows detail
+			last := -1  // the entry of the previous label row
 			for _, row := range b.Rows {
 				if len(row) < 2 {
 					continue
 				}
 				lab := labelText(row[0])
+				if lab == "" && last >= 0 {
+					// The label cell is merged down over this row
+					// (w:vMerge) or left empty: the row carries on the
+					// previous field ("Interne" then "Externe" rows).
+					for _, c := range row[1:] {
+						s.entries[last].blocks = append(s.entries[last].blocks, c.Blocks...)
+					}
+					continue
+				}
+				last = -1
 				f, ok := labelField(lab)
 				if !ok && group != "" && lab != "" && !strings.Contains(lab, "\n") {
 					// "Catégories de données traitées" followed by one row
@@ -235,6 +246,7 @@ func readTable(doc *registre.Document) *scan {
 					s.names++
 				}
 				s.entries = append(s.entries, e)
+				last = len(s.entries) - 1
 			}
 		}
 	}

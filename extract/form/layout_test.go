@@ -374,3 +374,22 @@ func TestPDFTableByPosition(t *testing.T) {
 		t.Errorf("layout %q organisation %q", r.Layout, r.Organisation)
 	}
 }
+
+// A label cell merged down over several rows leaves the next rows' label
+// cells empty: they carry on the field.
+func TestMergedLabelRows(t *testing.T) {
+	doc := tableDoc("Cramif", [][2]string{
+		{"Nom du traitement", "Courrier"},
+		{"Finalité(s)", "Gérer le courrier"},
+		{"Destinataires", "Interne : service courrier"},
+		{"", "Externe : La Poste"},
+		{"Durée de conservation", "1 an"},
+	})
+	recs := extract(t, doc)
+	if len(recs) != 1 {
+		t.Fatalf("%d records", len(recs))
+	}
+	if got := texts(recs[0], registre.FieldRecipientsExternal); len(got) != 1 || got[0] != "La Poste" {
+		t.Errorf("external recipients %q", got)
+	}
+}
