@@ -477,3 +477,54 @@ func BenchmarkRead(b *testing.B) {
 		})
 	}
 }
+
+// Word in French names heading styles "Titre1" (id) / "heading 1" (name);
+// custom styles inherit headings and bold through basedOn and outlineLvl.
+func TestStyles(t *testing.T) {
+	xml := `<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:docDefaults><w:rPrDefault><w:rPr/></w:rPrDefault></w:docDefaults>
+<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>
+<w:style w:type="paragraph" w:styleId="Titre1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:rPr><w:b/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Titre2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/></w:style>
+<w:style w:type="paragraph" w:styleId="Titre"><w:name w:val="Title"/></w:style>
+<w:style w:type="paragraph" w:styleId="Rubrique"><w:name w:val="Rubrique"/><w:basedOn w:val="Titre2"/></w:style>
+<w:style w:type="paragraph" w:styleId="Plan"><w:name w:val="Plan"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Libelle"><w:name w:val="Libellé"/><w:basedOn w:val="Titre1"/><w:rPr><w:b w:val="0"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Puce"><w:name w:val="Puce"/><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="4"/></w:numPr></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Boucle"><w:name w:val="Boucle"/><w:basedOn w:val="Boucle"/></w:style>
+</w:styles>`
+	root, err := parseXML(strings.NewReader(xml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := parseStyles(root)
+	tests := []struct {
+		id      string
+		heading int
+		bold    *bool
+	}{
+		{"Normal", 0, nil},
+		{"Titre1", 1, ptr(true)},
+		{"Titre2", 2, nil},
+		{"Titre", 1, nil},
+		{"Rubrique", 2, nil},
+		{"Plan", 3, nil},
+		{"Libelle", 1, ptr(false)},
+		{"Boucle", 0, nil}, // a basedOn cycle must not hang
+		{"Absent", 0, nil},
+	}
+	for _, tt := range tests {
+		if got := st.headingLevel(tt.id); got != tt.heading {
+			t.Errorf("headingLevel(%s) = %d, want %d", tt.id, got, tt.heading)
+		}
+		if got := st.bold(tt.id); (got == nil) != (tt.bold == nil) || (got != nil && *got != *tt.bold) {
+			t.Errorf("bold(%s) = %v, want %v", tt.id, got, tt.bold)
+		}
+	}
+	if id, lvl := st.numbering("Puce"); id != "4" || lvl != 1 {
+		t.Errorf("numbering(Puce) = %q, %d", id, lvl)
+	}
+	if st.defaultPara != "Normal" {
+		t.Errorf("default paragraph style %q", st.defaultPara)
+	}
+}
