@@ -282,6 +282,10 @@ var dict = map[string]registre.Field{
 	"service demandeur":                     registre.FieldBusinessUnit,
 	"direction demandeuse":                  registre.FieldBusinessUnit,
 	"mise en oeuvre":                        registre.FieldImplementationDate,
+	"finalite du traitement effectue":       registre.FieldPurposes,
+	"finalites du traitement effectue":      registre.FieldPurposes,
+	"finalite poursuivie":                   registre.FieldPurposes,
+	"finalites poursuivies":                 registre.FieldPurposes,
 	"date de mise en place":                 registre.FieldImplementationDate,
 	"mise en service":                       registre.FieldImplementationDate,
 }

@@ -31,6 +31,7 @@ func TestLookup(t *testing.T) {
 		{"Transferts hors Union européenne", registre.FieldTransfers, true},
 		{"Durée de conservation des données :", registre.FieldRetention, true},
 		{"Mise en œuvre :", registre.FieldImplementationDate, true},
+		{"Finalité(s) du traitement effectué", registre.FieldPurposes, true},
 		{"Couleur préférée", "", false},
 	}
 	for _, tt := range tests {
