@@ -183,13 +183,28 @@ var dataCategoryKeywords = []struct {
 	{"image", []string{"photo", "image", "video", "voix", "enregistrement"}},
 }
 
-// categoryPhrases is dataCategoryKeywords with every phrase already in the
-// form DataCategoryKeywords compares: folded, words only.
-var categoryPhrases = func() [][]string {
-	out := make([][]string, len(dataCategoryKeywords))
+// categoryPhrase is one phrase of dataCategoryKeywords as DataCategoryKeywords
+// compares it: a single folded word, or the padded forms of a multi-word
+// phrase (singular and plurals in s/x).
+type categoryPhrase struct {
+	word   string
+	first  string // first word of a multi-word phrase: a cheap pre-check
+	padded []string
+}
+
+// categoryPhrases is dataCategoryKeywords prepared once: indexing derives
+// the keywords of every category of every record.
+var categoryPhrases = func() [][]categoryPhrase {
+	out := make([][]categoryPhrase, len(dataCategoryKeywords))
 	for i, k := range dataCategoryKeywords {
 		for _, p := range k.phrases {
-			out[i] = append(out[i], wordsOnly(Fold(p)))
+			p = wordsOnly(Fold(p))
+			if !strings.Contains(p, " ") {
+				out[i] = append(out[i], categoryPhrase{word: p})
+				continue
+			}
+			first, _, _ := strings.Cut(p, " ")
+			out[i] = append(out[i], categoryPhrase{first: first, padded: []string{" " + p + " ", " " + p + "s ", " " + p + "x "}})
 		}
 	}
 	return out
@@ -198,28 +213,32 @@ var categoryPhrases = func() [][]string {
 // DataCategoryKeywords returns the keywords of one data-category text, sorted.
 func DataCategoryKeywords(category string) []string {
 	folded := wordsOnly(Fold(category))
-	// One-word phrases are looked up in the text's words (plurals in s/x
-	// reduced), longer ones searched in the padded text: indexing runs
-	// this for every category of every record.
-	words := map[string]bool{}
-	for _, w := range strings.Fields(folded) {
-		words[w] = true
-		if n := len(w); n > 3 && (w[n-1] == 's' || w[n-1] == 'x') {
-			words[w[:n-1]] = true
+	words := strings.Fields(folded)
+	hasWord := func(w string) bool {
+		for _, x := range words {
+			// Plurals in s/x: "bancaires", "prestations".
+			if x == w || len(x) == len(w)+1 && strings.HasPrefix(x, w) && (x[len(w)] == 's' || x[len(w)] == 'x') {
+				return true
+			}
 		}
+		return false
 	}
 	text := " " + folded + " "
 	var out []string
 	for i, k := range dataCategoryKeywords {
 		for _, p := range categoryPhrases[i] {
-			if strings.IndexByte(p, ' ') < 0 {
-				if words[p] {
-					out = append(out, k.keyword)
-					break
+			hit := false
+			if p.word != "" {
+				hit = hasWord(p.word)
+			} else if slices.Contains(words, p.first) {
+				for _, pad := range p.padded {
+					if strings.Contains(text, pad) {
+						hit = true
+						break
+					}
 				}
-				continue
 			}
-			if strings.Contains(text, " "+p+" ") || strings.Contains(text, " "+p+"s ") || strings.Contains(text, " "+p+"x ") {
+			if hit {
 				out = append(out, k.keyword)
 				break
 			}
