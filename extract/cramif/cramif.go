@@ -40,7 +40,11 @@ type item struct {
 func items(doc *registre.Document) []item {
 	var out []item
 	page := 0
+	var blocks []registre.Block
 	for _, b := range doc.Blocks {
+		blocks = append(blocks, splitLines(doc, b)...)
+	}
+	for _, b := range blocks {
 		switch b.Kind {
 		case registre.BlockPageBreak:
 			page = b.Page

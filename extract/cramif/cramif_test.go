@@ -230,3 +230,45 @@ func TestItemsUnderEmptyLabel(t *testing.T) {
 		})
 	}
 }
+
+// A page printed by Chromium draws its bullets, so the PDF reader merges a
+// record's bullet lines into one paragraph: the lines that start with a
+// label (or follow a short line, or look like an attachment) are the items.
+func TestBrowserPrintedBullets(t *testing.T) {
+	doc := read(t, "../../fixtures/holdout/cpam-sarthe-registre-chromium.pdf")
+	recs, err := Parser{}.Extract(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 8 {
+		t.Fatalf("%d records, want 8", len(recs))
+	}
+	first := func(r registre.RawRecord, f registre.Field) string {
+		v, _ := r.First(f)
+		return strings.Join(strings.Fields(v.Text), " ")
+	}
+	tests := []struct {
+		field registre.Field
+		want  string
+	}{
+		{registre.FieldName, "PROGRES – Indemnités journalières maladie, maternité et AT/MP"},
+		{registre.FieldPurposes, "Calculer et verser les indemnités journalières dues aux assurés en arrêt de travail. Contrôler la cohérence des arrêts de travail avec les droits de l'assuré."},
+		{registre.FieldTransfers, "non"},
+		{registre.FieldImplementationDate, "15 janvier 2004"},
+		{registre.FieldAttachments, "Acte réglementaire"},
+	}
+	for _, tt := range tests {
+		if got := first(recs[0], tt.field); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%s = %q, want %q", tt.field, got, tt.want)
+		}
+	}
+	for _, r := range recs {
+		for f, vs := range r.Fields {
+			for _, v := range vs {
+				if v.Start < 0 || v.End > len(doc.Text) || v.Start > v.End {
+					t.Errorf("%s: span %d-%d out of the text", f, v.Start, v.End)
+				}
+			}
+		}
+	}
+}
