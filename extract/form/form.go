@@ -54,6 +54,12 @@ type entry struct {
 	// spans are the value's paragraphs when they were rebuilt from PDF
 	// runs rather than read from blocks.
 	spans []span
+	// alone is set for a label printed as its own paragraph (bold or a
+	// heading), as fiche templates print them.
+	alone bool
+	// confidence overrides the values' confidence (a name taken from a
+	// title rather than from a name field).
+	confidence float64
 }
 
 // scan reads the form's fields in both layouts and says which one the
@@ -386,7 +392,7 @@ func readParagraphs(doc *registre.Document) *scan {
 		text := strings.TrimSpace(b.Text)
 		if isBold(b) || b.Kind == registre.BlockHeading {
 			if f, ok := labelField(text); ok {
-				s.entries = append(s.entries, entry{field: f, label: text, locator: locator(b.Path, page), page: page, table: -1})
+				s.entries = append(s.entries, entry{field: f, label: text, locator: locator(b.Path, page), page: page, table: -1, alone: true})
 				labelPos = append(labelPos, posOf(b, page))
 				cur = &s.entries[len(s.entries)-1]
 				if f == registre.FieldName {
@@ -410,6 +416,12 @@ func readParagraphs(doc *registre.Document) *scan {
 				s.layout = LayoutTable
 				continue
 			}
+		}
+		if b.Kind == registre.BlockHeading && len(s.entries) > 0 {
+			// A heading that is no label closes the field: it titles what
+			// comes next (the next fiche of a compilation).
+			cur = nil
+			continue
 		}
 		if len(b.Labels) > 0 && b.Labels[0].Start == b.Start {
 			if f, lab, vs, ok := labels.Split(b.Text); ok && b.Start+len(lab) <= b.Labels[0].End+2 {
@@ -436,7 +448,45 @@ func readParagraphs(doc *registre.Document) *scan {
 	if len(s.entries) == 0 {
 		return nil
 	}
+	if groups := splitByName(s.entries); groups != nil {
+		for i, g := range groups {
+			f := form{entries: g}
+			if i == 0 {
+				f.head = s.head
+			}
+			s.forms = append(s.forms, f)
+		}
+	}
 	return s
+}
+
+// splitByName cuts a compilation of fiches (several forms of the paragraph
+// layout one after the other) at each name label; nil unless every fiche
+// is a whole form.
+func splitByName(es []entry) [][]entry {
+	var starts []int
+	for i, e := range es {
+		if e.field == registre.FieldName && e.alone {
+			starts = append(starts, i)
+		}
+	}
+	if len(starts) < 2 {
+		return nil
+	}
+	starts[0] = 0 // labels printed before the first name belong to it
+	var out [][]entry
+	for k, a := range starts {
+		b := len(es)
+		if k+1 < len(starts) {
+			b = starts[k+1]
+		}
+		g := es[a:b]
+		if distinctFields(g) < 3 || maxRepeat(g) > 2 {
+			return nil
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 // tabLabel reads a table flattened to text, as catdoc and text dumps of

@@ -63,7 +63,9 @@ func paraDoc(lines ...string) *registre.Document {
 	b := registre.NewBuilder("p.docx", registre.FormatDOCX, "")
 	for i, l := range lines {
 		blk := registre.Block{Kind: registre.BlockParagraph, Path: "body/p[" + itoa(i+1) + "]"}
-		if strings.HasPrefix(l, "**") && strings.HasSuffix(l, "**") {
+		if strings.HasPrefix(l, "# ") {
+			blk.Kind, blk.Level, blk.Text = registre.BlockHeading, 1, l[2:]
+		} else if strings.HasPrefix(l, "**") && strings.HasSuffix(l, "**") {
 			blk.Text, blk.Bold = l[2:len(l)-2], true
 		} else if i := strings.Index(l, "**"); i == 0 {
 			end := strings.Index(l[2:], "**")
@@ -197,14 +199,20 @@ func TestParagraphLayout(t *testing.T) {
 	}
 }
 
-// A register repeats its labels: it is not a form.
+// A register of "Label : value" lines repeats its labels: it is left to
+// the register parsers. Bold label paragraphs repeated fiche after fiche
+// are a compilation of forms: one record each.
 func TestRegisterIsNotAForm(t *testing.T) {
-	var lines []string
+	var inline, alone []string
 	for i := 0; i < 5; i++ {
-		lines = append(lines, "**Nom du traitement**", "T"+itoa(i), "**Finalités**", "F", "**Durée de conservation**", "1 an")
+		inline = append(inline, "**Nom du traitement :** T"+itoa(i), "**Finalités :** F", "**Durée de conservation :** 1 an")
+		alone = append(alone, "**Nom du traitement**", "T"+itoa(i), "**Finalités**", "F", "**Durée de conservation**", "1 an")
 	}
-	if s := (Parser{}).Detect(paraDoc(lines...)); s >= 0.5 {
-		t.Errorf("Detect = %.2f on a register", s)
+	if s := (Parser{}).Detect(paraDoc(inline...)); s >= 0.5 {
+		t.Errorf("Detect = %.2f on an inline-label register", s)
+	}
+	if recs := extract(t, paraDoc(alone...)); len(recs) != 5 {
+		t.Errorf("%d records from 5 fiches", len(recs))
 	}
 }
 
@@ -391,5 +399,78 @@ func TestMergedLabelRows(t *testing.T) {
 	}
 	if got := texts(recs[0], registre.FieldRecipientsExternal); len(got) != 1 || got[0] != "La Poste" {
 		t.Errorf("external recipients %q", got)
+	}
+}
+
+// Several fiches of the paragraph template in one document (a DPO's
+// compilation): one record per fiche.
+func TestCompilationOfFiches(t *testing.T) {
+	var lines []string
+	lines = append(lines, "Caisse régionale d'assurance maladie d'Île-de-France (Cramif)")
+	for _, n := range []string{"Paie", "Badges", "Courrier"} {
+		lines = append(lines, "# Registre des activités de traitement – Fiche descriptive",
+			"**Objet du traitement**", n, "**Finalités**", "Gérer "+n, "**Données traitées**", "Nom", "**Durée de conservation des données**", "1 an")
+	}
+	doc := paraDoc(lines...)
+	if s := (Parser{}).Detect(doc); s < 0.5 {
+		t.Fatalf("Detect = %.2f", s)
+	}
+	recs := extract(t, doc)
+	if len(recs) != 3 {
+		t.Fatalf("%d records, want 3", len(recs))
+	}
+	for i, n := range []string{"Paie", "Badges", "Courrier"} {
+		r := recs[i]
+		if texts(r, registre.FieldName)[0] != n || texts(r, registre.FieldPurposes)[0] != "Gérer "+n || r.Organisation != "Cramif" {
+			t.Errorf("record %d: %v org %q", i, r.Fields, r.Organisation)
+		}
+		// The next fiche's title line is not this fiche's retention.
+		if got := texts(r, registre.FieldRetention); len(got) != 1 || got[0] != "1 an" && i < 2 {
+			t.Errorf("record %d retention %q", i, got)
+		}
+	}
+}
+
+// Several label/value tables printed to PDF (from fiches-titrees.html),
+// each under its fiche's title and with no name row: one record per table,
+// named by its title without the numbering.
+func TestPDFTitledTables(t *testing.T) {
+	_, recs := extractFile(t, "fiches-titrees.pdf")
+	if len(recs) != 2 {
+		t.Fatalf("%d records, want 2", len(recs))
+	}
+	for i, want := range []struct{ name, retention string }{
+		{"Accueil téléphonique", "1 an après l'appel"},
+		{"Vidéoprotection des accueils", "30 jours"},
+	} {
+		r := recs[i]
+		name := r.Fields[registre.FieldName]
+		if len(name) != 1 || name[0].Text != want.name || name[0].Confidence >= 1 {
+			t.Errorf("record %d name %+v", i, name)
+		}
+		if got := strings.Join(texts(r, registre.FieldRetention), "|"); got != want.retention {
+			t.Errorf("record %d retention %q", i, got)
+		}
+		if r.Organisation != "CGSS Guadeloupe" {
+			t.Errorf("record %d organisation %q", i, r.Organisation)
+		}
+	}
+}
+
+func TestNumbering(t *testing.T) {
+	for in, want := range map[string]string{
+		"Activité n° 1 – Dossier patient informatisé": "Dossier patient informatisé",
+		"Fiche 2 : Vidéoprotection":                   "Vidéoprotection",
+		"3. Paie":                                     "Paie",
+		"Paie des agents":                             "Paie des agents",
+		"2021 – bilan":                                "2021 – bilan", // a year is no numbering
+	} {
+		got := in
+		if m := reNumbering.FindStringIndex(in); m != nil {
+			got = in[m[1]:]
+		}
+		if got != want {
+			t.Errorf("%q → %q, want %q", in, got, want)
+		}
 	}
 }

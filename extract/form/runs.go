@@ -2,6 +2,7 @@ package form
 
 import (
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -23,6 +24,8 @@ type prun struct {
 	text       string
 	block      int // index of the block holding the run
 	size       float64
+	w          float64
+	heading    bool // the run belongs to a heading block
 }
 
 // continues says whether line b carries on the paragraph of line a (the
@@ -49,6 +52,10 @@ type plabel struct {
 	top, bottom float64 // y of its first and last line
 	page        int
 	inline      []span // value printed on the label's own line
+	// heading marks a section title in the label column (a fiche's
+	// title); phantom labels (field "") are rows that are none of ours.
+	heading bool
+	span    span
 }
 
 // span is a byte range of the document text.
@@ -70,7 +77,7 @@ func runsOf(doc *registre.Document) []prun {
 			if r.Start < 0 || r.End > len(doc.Text) || r.Start >= r.End || doc.Text[r.Start:r.End] != r.Text {
 				continue
 			}
-			out = append(out, prun{page: p, x: r.X, y: r.Y, start: r.Start, end: r.End, text: r.Text, block: i, size: r.FontSize})
+			out = append(out, prun{page: p, x: r.X, y: r.Y, start: r.Start, end: r.End, text: r.Text, block: i, size: r.FontSize, w: r.W, heading: b.Kind == registre.BlockHeading})
 		}
 	}
 	return out
@@ -123,6 +130,7 @@ func readRuns(doc *registre.Document) *scan {
 
 	s := &scan{layout: LayoutTable}
 	firstBlock := -1
+	var sections []section
 	for _, page := range pages {
 		lx, ok := labelX[page]
 		if !ok {
@@ -130,37 +138,55 @@ func readRuns(doc *registre.Document) *scan {
 		}
 		rs := byPage[page]
 		sort.SliceStable(rs, func(i, j int) bool { return rs[i].y < rs[j].y })
+		body := bodySize(rs, lx)
+		// valueX is where the value column starts near a height: tables
+		// of one page may have columns of different widths.
+		valueX := func(y float64) float64 {
+			x := math.Inf(1)
+			for _, r := range rs {
+				if r.x >= lx+columnGap && math.Abs(r.y-y) < 30 {
+					x = math.Min(x, r.x)
+				}
+			}
+			return x
+		}
 		var labels []plabel
 		var values []prun
-		var pending *prun // a left-column line that may start a wrapped label
-		for i := range rs {
-			r := rs[i]
+		last := -1 // the label the previous label-column line belongs to
+		for _, r := range rs {
 			switch {
 			case math.Abs(r.x-lx) <= 4:
-				if f, n, ok := labelPrefix(r.text); ok {
-					l := plabel{field: f, label: strings.TrimSpace(r.text[:n]), top: r.y, bottom: r.y, page: page}
-					if n < len(r.text) {
-						l.inline = []span{{r.start + n, r.end}}
+				spacing := 15.0
+				if r.size > 0 {
+					spacing = 1.25 * r.size
+				}
+				heading := r.heading || body > 0 && r.size > 1.2*body
+				if !heading && last >= 0 && !labels[last].heading && len(labels[last].inline) == 0 && r.y-labels[last].bottom < spacing {
+					// The label wraps onto this line.
+					l := &labels[last]
+					l.label += " " + strings.TrimSpace(r.text)
+					if f, ok := labelField(l.label); ok {
+						l.field = f
 					}
-					labels = append(labels, l)
-					if firstBlock < 0 {
-						firstBlock = r.block
-					}
-					pending = nil
+					l.bottom, l.span.end = r.y, r.end
 					continue
 				}
-				if pending != nil && r.y-pending.y < 20 {
-					joined := pending.text + " " + r.text
-					if f, ok := labelField(joined); ok {
-						labels = append(labels, plabel{field: f, label: joined, top: pending.y, bottom: r.y, page: page})
-						if firstBlock < 0 {
-							firstBlock = pending.block
+				l := plabel{label: strings.TrimSpace(r.text), top: r.y, bottom: r.y, page: page, heading: heading, span: span{r.start, r.end}}
+				if !heading {
+					if f, n, ok := labelPrefix(r.text); ok {
+						l.field = f
+						if n < len(r.text) && r.x+r.w > valueX(r.y)-2 {
+							// The run crosses into the value column: the
+							// value is printed on the label's line.
+							l.label, l.inline = strings.TrimSpace(r.text[:n]), []span{{r.start + n, r.end}}
 						}
-						pending = nil
-						continue
 					}
 				}
-				pending = &rs[i]
+				if l.field != "" && firstBlock < 0 {
+					firstBlock = r.block
+				}
+				labels = append(labels, l)
+				last = len(labels) - 1
 			case r.x >= lx+columnGap:
 				values = append(values, r)
 			}
@@ -174,7 +200,14 @@ func readRuns(doc *registre.Document) *scan {
 		}
 		groups := shareRows(doc, labels, values)
 		for i, l := range labels {
-			e := entry{field: l.field, label: l.label, locator: locator("", page), page: page, table: -1}
+			if l.heading {
+				sections = append(sections, section{at: len(s.entries), title: l.span, page: page})
+				continue
+			}
+			if l.field == "" {
+				continue // a row of another kind ("Date de dernière mise à jour")
+			}
+			e := entry{field: l.field, label: l.label, locator: locator("", page), page: page, table: -1, alone: true}
 			e.spans = append(e.spans, l.inline...)
 			e.spans = append(e.spans, paragraphs(doc, groups[i])...)
 			if l.field == registre.FieldName {
@@ -189,6 +222,24 @@ func readRuns(doc *registre.Document) *scan {
 	for _, b := range doc.Blocks[:max(0, firstBlock)] {
 		if b.Kind != registre.BlockPageBreak && b.Kind != registre.BlockTable {
 			s.head = append(s.head, b)
+		}
+	}
+	// Several tables, one per activity: one form each, named by its title
+	// when the tables have no name row.
+	if s.names == 0 {
+		s.forms = titledForms(doc, s.entries, sections)
+		if s.forms != nil {
+			s.names = len(s.forms)
+		}
+		return s
+	}
+	if groups := splitByName(s.entries); groups != nil {
+		for i, g := range groups {
+			f := form{entries: g}
+			if i == 0 {
+				f.head = s.head
+			}
+			s.forms = append(s.forms, f)
 		}
 	}
 	return s
@@ -309,4 +360,63 @@ func paragraphs(doc *registre.Document, lines []prun) []span {
 		out = append(out, span{ln.start, ln.end})
 	}
 	return out
+}
+
+// section is a title printed in the label column above a table.
+type section struct {
+	at    int // index of the first entry after it
+	title span
+	page  int
+}
+
+// reNumbering is the numbering in front of a fiche title: "Activité n° 1 –",
+// "Fiche 3 :", "2.".
+var reNumbering = regexp.MustCompile(`(?i)^(?:(?:activit[ée]|fiche|traitement)\s*)?(?:n°\s*)?\d{1,3}\s*[–—\-:.)]\s*`)
+
+// titledForms makes one form per titled section holding a whole form (three
+// fields at least); the title, without its numbering, names it. nil unless
+// every titled section is such a form.
+func titledForms(doc *registre.Document, es []entry, secs []section) []form {
+	var forms []form
+	for k, sec := range secs {
+		end := len(es)
+		if k+1 < len(secs) {
+			end = secs[k+1].at
+		}
+		g := es[sec.at:end]
+		if distinctFields(g) < 3 {
+			continue // a title over something else (the controller's block)
+		}
+		if maxRepeat(g) > 2 {
+			return nil
+		}
+		t := doc.Text[sec.title.start:sec.title.end]
+		skip := 0
+		if m := reNumbering.FindStringIndex(t); m != nil && m[1] < len(t) {
+			skip = m[1]
+		}
+		name := entry{field: registre.FieldName, label: "(titre)", locator: locator("", sec.page), page: sec.page, table: -1, alone: true,
+			spans: []span{{sec.title.start + skip, sec.title.end}}, confidence: 0.6}
+		forms = append(forms, form{entries: append([]entry{name}, g...)})
+	}
+	if len(forms) == 0 {
+		return nil
+	}
+	return forms
+}
+
+// bodySize is the usual font size of the label column's lines.
+func bodySize(rs []prun, lx float64) float64 {
+	count := map[float64]int{}
+	best, n := 0.0, 0
+	for _, r := range rs {
+		if math.Abs(r.x-lx) > 4 || r.size <= 0 {
+			continue
+		}
+		count[r.size]++
+		if count[r.size] > n {
+			best, n = r.size, count[r.size]
+		}
+	}
+	return best
 }

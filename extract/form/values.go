@@ -193,6 +193,9 @@ func values(doc *registre.Document, e entry) []fieldValue {
 		if start >= end || isInstruction(doc.Text[start:end]) {
 			return
 		}
+		if e.confidence > 0 {
+			conf = e.confidence
+		}
 		out = append(out, fieldValue{f, registre.RawValue{
 			Text: doc.Text[start:end], Start: start, End: end, Locator: locator(t.path, t.page), Page: t.page,
 			Label: label, Method: registre.MethodRule, Confidence: conf,
