@@ -42,7 +42,14 @@ func items(doc *registre.Document) []item {
 	page := 0
 	var blocks []registre.Block
 	for _, b := range doc.Blocks {
-		blocks = append(blocks, splitLines(doc, b)...)
+		parts := labels.SplitLines(doc, b, looksLikeAttachment)
+		if len(parts) > 1 {
+			// The lines of one merged PDF paragraph were bullets.
+			for i := range parts {
+				parts[i].Kind = registre.BlockListItem
+			}
+		}
+		blocks = append(blocks, parts...)
 	}
 	for _, b := range blocks {
 		switch b.Kind {

@@ -165,6 +165,11 @@ func walk(doc *registre.Document) []entry {
 func lineBlocks(doc *registre.Document) []registre.Block {
 	out := make([]registre.Block, 0, len(doc.Blocks))
 	for _, b := range doc.Blocks {
+		if len(b.Runs) > 1 {
+			// A PDF paragraph merged from label lines.
+			out = append(out, labels.SplitLines(doc, b, nil)...)
+			continue
+		}
 		if b.Kind != registre.BlockParagraph || b.Start < 0 || b.End > len(doc.Text) || b.Start > b.End ||
 			!strings.Contains(doc.Text[b.Start:b.End], "\n") {
 			out = append(out, b)
