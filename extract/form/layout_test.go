@@ -474,3 +474,42 @@ func TestNumbering(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRuns feeds the positional reader PDF-like blocks: label and value
+// runs at fuzzed positions and sizes.
+func FuzzRuns(f *testing.F) {
+	f.Add("Nom du traitement", "Paie", "Finalités\tVerser", "Durée de conservation", byte(60), byte(200), byte(10), byte(12))
+	f.Add("Activité n° 1 – X", "Base légale y", "Contact pour", "l'exercice des droits", byte(57), byte(100), byte(14), byte(18))
+	f.Fuzz(func(t *testing.T, a, b, c, d string, lx, vx, dy, fs byte) {
+		bld := registre.NewBuilder("f.pdf", registre.FormatPDF, "")
+		y := 100.0
+		for i, txt := range []string{a, b, c, d} {
+			x := float64(lx)
+			if i%2 == 1 {
+				x = float64(vx)
+			}
+			blk := registre.Block{Kind: registre.BlockParagraph, Text: txt, Page: 1,
+				Runs: []registre.Run{{Text: txt, X: x, Y: y, W: float64(len(txt)) * 5, FontSize: float64(fs), End: len(txt)}}}
+			if i == 0 && fs > 16 {
+				blk.Kind = registre.BlockHeading
+			}
+			bld.Add(blk)
+			y += float64(dy)
+		}
+		doc := bld.Doc()
+		_ = Parser{}.Detect(doc)
+		recs, err := Parser{}.Extract(context.Background(), doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			for _, vs := range r.Fields {
+				for _, v := range vs {
+					if v.Start < 0 || v.End > len(doc.Text) || v.Start > v.End || doc.Text[v.Start:v.End] != v.Text {
+						t.Fatalf("bad span for %q", v.Text)
+					}
+				}
+			}
+		}
+	})
+}
