@@ -592,6 +592,7 @@ func runBenchRun(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitUsage
 	}
 	dir := fs.Arg(0)
+	mem := sampleMemory(ctx)
 	files, err := ingest.Walk([]string{dir})
 	if err != nil {
 		fmt.Fprintf(stderr, "registre bench run: %v\n", err)
@@ -644,8 +645,59 @@ func runBenchRun(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		printBench(stdout, "ingest (pipeline+ledger+bleve index)", rep.Processed, rep.Pages, rep.Records, len(rep.Failed), time.Since(start))
 	}
-	fmt.Fprintf(stdout, "peak RSS: %s\n", peakRSS())
+	anon, file := mem()
+	fmt.Fprintf(stdout, "peak RSS: %s (sampled peaks: anonymous %.1f MB, file-backed %.1f MB: program and mapped index files)\n", peakRSS(), anon, file)
 	return exitOK
+}
+
+// sampleMemory samples the process's anonymous and file-backed resident
+// memory every 200 ms and returns a func giving their peaks in MB: VmHWM
+// alone counts bleve's memory-mapped segment files, which the kernel can
+// drop at will, together with the heap.
+func sampleMemory(ctx context.Context) func() (anon, file float64) {
+	var mu sync.Mutex
+	var maxAnon, maxFile int
+	read := func() {
+		raw, err := os.ReadFile("/proc/self/status")
+		if err != nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, l := range strings.Split(string(raw), "\n") {
+			f := strings.Fields(l)
+			if len(f) < 2 {
+				continue
+			}
+			kb, _ := strconv.Atoi(f[1])
+			switch f[0] {
+			case "RssAnon:":
+				maxAnon = max(maxAnon, kb)
+			case "RssFile:":
+				maxFile = max(maxFile, kb)
+			}
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				read()
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return func() (float64, float64) {
+		cancel()
+		read()
+		mu.Lock()
+		defer mu.Unlock()
+		return float64(maxAnon) / 1024, float64(maxFile) / 1024
+	}
 }
 
 func printBench(w io.Writer, what string, files, pages, recs, failed int, d time.Duration) {
