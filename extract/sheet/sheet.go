@@ -291,7 +291,8 @@ func cellValues(doc *registre.Document, c registre.Cell, col column) []fieldValu
 		switch {
 		case col.field == registre.FieldAttachments:
 			off := 0
-			for _, part := range strings.Split(text, " | ") {
+			parts := strings.Split(text, " | ")
+			for _, part := range parts {
 				s, e := b.Start+off, b.Start+off+len(part)
 				off += len(part) + len(" | ")
 				s, e = trim(doc.Text, s, e)
@@ -303,6 +304,10 @@ func cellValues(doc *registre.Document, c registre.Cell, col column) []fieldValu
 					v.Size = v.Text[m[4]:m[5]]
 					v.End = s + m[3]
 					v.Text = doc.Text[s:v.End]
+				}
+				if len(parts) == 1 && len(b.Links) == 1 {
+					// The cell links its one document.
+					v.Href = b.Links[0].Href
 				}
 				out = append(out, fieldValue{registre.FieldAttachments, v})
 			}

@@ -101,6 +101,25 @@ func TestRegister(t *testing.T) {
 	}
 }
 
+// A linked document cell gives the attachment its href.
+func TestAttachmentLink(t *testing.T) {
+	doc := grid("", "S", [][]string{
+		{"Nom du traitement", "Finalités", "Documents associés"},
+		{"Paie", "Verser les salaires", "Acte réglementaire pdf - 119.09 Ko"},
+	})
+	// ingest/sheet puts a cell's hyperlink on its paragraph.
+	blk := &doc.Blocks[1].Rows[1][2].Blocks[0]
+	blk.Links = []registre.Link{{Text: blk.Text, Href: "https://x.fr/acte.pdf", Start: blk.Start, End: blk.End}}
+	recs := extract(t, doc)
+	if len(recs) != 1 {
+		t.Fatalf("%d records", len(recs))
+	}
+	a := recs[0].Fields[registre.FieldAttachments]
+	if len(a) != 1 || a[0].Text != "Acte réglementaire" || a[0].Href != "https://x.fr/acte.pdf" || a[0].Size != "pdf - 119.09 Ko" {
+		t.Errorf("attachment %+v", a)
+	}
+}
+
 func TestHeaderWordings(t *testing.T) {
 	headers := [][]string{
 		{"Nom / sigle", "Finalité(s)", "Catégories de données", "Durée de conservation"},

@@ -37,6 +37,9 @@ type grid struct {
 	name  string
 	rows  []gridRow
 	spans map[[2]int]int // (row, col) 1-based → column span
+	// links holds the hyperlink targets of cells, (row, col) 1-based:
+	// registers link their attached documents.
+	links map[[2]int]string
 }
 
 type gridRow struct {
@@ -108,7 +111,11 @@ func build(b *registre.Builder, g grid) {
 			if j < len(r.cells) {
 				v = strings.ReplaceAll(r.cells[j], "\r\n", "\n")
 			}
-			rows[i][j] = []registre.Block{{Kind: registre.BlockParagraph, Text: v, Path: CellRef(g.name, j+1, r.n)}}
+			blk := registre.Block{Kind: registre.BlockParagraph, Text: v, Path: CellRef(g.name, j+1, r.n)}
+			if href := g.links[[2]int{r.n, j + 1}]; href != "" && v != "" {
+				blk.Links = []registre.Link{{Text: v, Href: href, Start: 0, End: len(v)}}
+			}
+			rows[i][j] = []registre.Block{blk}
 			spans[i][j] = g.spans[[2]int{r.n, j + 1}]
 		}
 	}
@@ -163,6 +170,18 @@ func readXLSX(ctx context.Context, data []byte) ([]grid, string, string, error) 
 			}
 			if !blankRow(r) {
 				g.rows = append(g.rows, gridRow{n: i + 1, cells: r})
+				for j, v := range r {
+					if v == "" {
+						continue
+					}
+					cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+					if ok, target, err := f.GetCellHyperLink(name, cell); err == nil && ok && target != "" {
+						if g.links == nil {
+							g.links = map[[2]int]string{}
+						}
+						g.links[[2]int{i + 1, j + 1}] = target
+					}
+				}
 			}
 		}
 		if merges, err := f.GetMergeCells(name, true); err == nil {

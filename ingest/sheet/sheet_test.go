@@ -385,3 +385,29 @@ func TestODSDate(t *testing.T) {
 		}
 	}
 }
+
+// A cell's hyperlink becomes a link over the cell's text.
+func TestHyperlinks(t *testing.T) {
+	f := excelize.NewFile()
+	f.SetCellStr("Sheet1", "A1", "Documents associés")
+	f.SetCellStr("Sheet1", "A2", "Acte réglementaire pdf - 119.09 Ko")
+	if err := f.SetCellHyperLink("Sheet1", "A2", "https://www.cramif.fr/sites/default/files/acte.pdf", "External"); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Read(context.Background(), "l.xlsx", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSpans(t, doc)
+	c := doc.Blocks[1].Rows[1][0].Blocks[0]
+	if len(c.Links) != 1 || c.Links[0].Href != "https://www.cramif.fr/sites/default/files/acte.pdf" || doc.Text[c.Links[0].Start:c.Links[0].End] != "Acte réglementaire pdf - 119.09 Ko" {
+		t.Errorf("links %+v", c.Links)
+	}
+	if l := doc.Blocks[1].Rows[0][0].Blocks[0].Links; len(l) != 0 {
+		t.Errorf("unlinked cell has links %+v", l)
+	}
+}
