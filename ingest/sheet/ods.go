@@ -95,6 +95,7 @@ func readODS(ctx context.Context, zr *zip.Reader) ([]grid, string, string, error
 		cellRep  int
 		cellSpan int
 		cellDate string // office:date-value of a date cell
+		cellHref string // the target of a link in the cell
 		paras    int
 		depthP   int // inside text:p (cells hold several)
 		cells    int
@@ -148,7 +149,7 @@ func readODS(ctx context.Context, zr *zip.Reader) ([]grid, string, string, error
 					inCell, paras = true, 0
 					cell.Reset()
 					cellRep = min(intAttr(t, "number-columns-repeated", 1), maxRepeat)
-					cellSpan, cellDate = 1, ""
+					cellSpan, cellDate, cellHref = 1, "", ""
 					if strAttr(t, "value-type") == "date" {
 						cellDate = strAttr(t, "date-value")
 					}
@@ -171,6 +172,10 @@ func readODS(ctx context.Context, zr *zip.Reader) ([]grid, string, string, error
 			case "tab":
 				if depthP > 0 {
 					cell.WriteByte('\t')
+				}
+			case "a":
+				if depthP > 0 && cellHref == "" {
+					cellHref = strAttr(t, "href")
 				}
 			case "line-break":
 				if depthP > 0 {
@@ -204,6 +209,12 @@ func readODS(ctx context.Context, zr *zip.Reader) ([]grid, string, string, error
 				}
 				if cellSpan > 1 && v != "" {
 					cur.spans[[2]int{rowN + 1, len(row) + 1}] = cellSpan
+				}
+				if cellHref != "" && v != "" && cellRep == 1 {
+					if cur.links == nil {
+						cur.links = map[[2]int]string{}
+					}
+					cur.links[[2]int{rowN + 1, len(row) + 1}] = cellHref
 				}
 				for i := 0; i < cellRep; i++ {
 					row = append(row, v)

@@ -175,14 +175,18 @@ func TestHostile(t *testing.T) {
 // A filled row repeated a million times must not be materialised a million
 // times.
 func TestODSRepeatCap(t *testing.T) {
-	content := `<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell><text:p>h</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="3"><text:p>x<text:s text:c="2"/>y</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>`
+	content := `<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell><text:p>h</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="3"><text:p>x<text:s text:c="2"/>y</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell><text:p><text:a xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="https://x.fr/a.pdf">Acte</text:a></text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>`
 	doc, err := Read(context.Background(), "r.ods", zipOf(t, map[string][]byte{"content.xml": []byte(content)}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tbl := doc.Blocks[1]
-	if len(tbl.Rows) != 1+maxRepeat {
-		t.Errorf("rows = %d, want %d", len(tbl.Rows), 1+maxRepeat)
+	if len(tbl.Rows) != 2+maxRepeat {
+		t.Errorf("rows = %d, want %d", len(tbl.Rows), 2+maxRepeat)
+	}
+	last := tbl.Rows[len(tbl.Rows)-1][0]
+	if l := last.Blocks[0].Links; len(l) != 1 || l[0].Href != "https://x.fr/a.pdf" || last.Text() != "Acte" {
+		t.Errorf("linked cell %q links %+v", last.Text(), l)
 	}
 	if got := tbl.Rows[1][2].Text(); got != "x  y" {
 		t.Errorf("cell = %q", got)
