@@ -290,10 +290,44 @@ var dict = map[string]registre.Field{
 	"mise en service":                       registre.FieldImplementationDate,
 }
 
-// Lookup returns the field a label names.
+// Lookup returns the field a label names. A wording the dictionary has
+// only in the singular or only in the plural ("Transfert hors Union
+// européenne" / "Transferts hors Union européenne") is found too.
 func Lookup(label string) (registre.Field, bool) {
-	f, ok := dict[Norm(label)]
-	return f, ok
+	n := Norm(label)
+	if f, ok := dict[n]; ok {
+		return f, true
+	}
+	f, ok := singularDict[singular(n)]
+	return f, ok && f != ""
+}
+
+// singularDict maps the dictionary's keys with every word in the singular
+// to their field; a key two fields share is mapped to "" (ambiguous).
+var singularDict = func() map[string]registre.Field {
+	m := make(map[string]registre.Field, len(dict))
+	for k, f := range dict {
+		s := singular(k)
+		if g, seen := m[s]; seen && g != f {
+			m[s] = ""
+			continue
+		}
+		m[s] = f
+	}
+	return m
+}()
+
+// singular drops the plural mark of each word of a folded label: a final
+// "s" or "x" ("donnees" → "donnee", "generaux" → "generau"), the same way
+// on both sides of the comparison.
+func singular(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if len(w) > 3 && (strings.HasSuffix(w, "s") || strings.HasSuffix(w, "x")) {
+			words[i] = w[:len(w)-1]
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // Known returns every folded label of the dictionary, sorted (for tests and

@@ -32,6 +32,11 @@ func TestLookup(t *testing.T) {
 		{"Durée de conservation des données :", registre.FieldRetention, true},
 		{"Mise en œuvre :", registre.FieldImplementationDate, true},
 		{"Finalité(s) du traitement effectué", registre.FieldPurposes, true},
+		// Singular or plural, whichever the dictionary lacks.
+		{"Transfert hors Union européenne", registre.FieldTransfers, true},
+		{"Catégorie de donnée collectée", registre.FieldDataCategories, true},
+		{"Mesure de sécurité mise en œuvre", registre.FieldSecurity, true},
+		{"Couleurs préférées", "", false},
 		{"Couleur préférée", "", false},
 	}
 	for _, tt := range tests {
