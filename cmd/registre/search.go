@@ -3,13 +3,17 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"html"
 	"io"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"registre/index"
+	"registre/index/bleveindex"
 )
 
 // filterFlags collects repeated --filter key=value.
@@ -69,9 +73,9 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "registre search: %v\n", err)
 		return exitUsage
 	}
-	idx, err := idxFlags.open(ctx)
+	idx, err := openForReading(ctx, idxFlags)
 	if err != nil {
-		fmt.Fprintf(stderr, "registre search: open the index: %v\n", err)
+		fmt.Fprintf(stderr, "registre search: %v\n", err)
 		return exitFailed
 	}
 	defer idx.Close()
@@ -92,6 +96,23 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	printSearch(stdout, q, res)
 	return exitOK
+}
+
+// openForReading opens the configured index to read: the embedded index is
+// opened read-only, so searches run while "registre serve" or another search
+// has it open (a running ingest still excludes them, with a clear error).
+func openForReading(ctx context.Context, f indexFlags) (index.Index, error) {
+	if f.esURL != "" {
+		return f.open(ctx)
+	}
+	x, err := bleveindex.OpenWith(ctx, f.data, bleveindex.Options{ReadOnly: true})
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		return nil, fmt.Errorf("no index in %s yet: run registre ingest first (or pass --data / --es-url)", f.data)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open the index: %w", err)
+	}
+	return x, nil
 }
 
 // printSearch writes a result for a terminal: the hits, their highlights

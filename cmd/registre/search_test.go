@@ -151,6 +151,26 @@ func TestSearchUsageErrors(t *testing.T) {
 	}
 }
 
+func TestSearchWithoutIndex(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errs := runIndexCLI(t, "search", "--data", dir, "x")
+	if code != exitFailed || !strings.Contains(errs, "registre ingest") {
+		t.Errorf("exit %d, %q; want %d and a hint to ingest first", code, errs, exitFailed)
+	}
+}
+
+func TestSearchWhileAnotherReaderHasTheIndex(t *testing.T) {
+	dir, _ := indexedDataDir(t)
+	r, err := bleveindex.OpenWith(context.Background(), dir, bleveindex.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if code, _, errs := runIndexCLI(t, "search", "--data", dir, "--json", "santé"); code != exitOK {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
 func TestShow(t *testing.T) {
 	dir, recs := indexedDataDir(t)
 	code, out, errs := runIndexCLI(t, "show", "--data", dir, "cgss-gestion-de-crise-sanitaire")

@@ -28,9 +28,9 @@ func runShow(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	id := fs.Arg(0)
-	idx, err := idxFlags.open(ctx)
+	idx, err := openForReading(ctx, idxFlags)
 	if err != nil {
-		fmt.Fprintf(stderr, "registre show: open the index: %v\n", err)
+		fmt.Fprintf(stderr, "registre show: %v\n", err)
 		return exitFailed
 	}
 	defer idx.Close()

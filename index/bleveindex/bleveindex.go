@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"registre"
 	"registre/index"
@@ -33,11 +35,34 @@ type Index struct {
 
 var _ index.Index = (*Index)(nil)
 
-// Open opens the index under dataDir, creating it when absent.
+// ErrLocked is returned when another process holds the index.
+var ErrLocked = errors.New("the embedded index is in use by another registre process (serve, ingest?): stop it or use --es-url")
+
+// Options tune Open.
+type Options struct {
+	// ReadOnly opens an existing index for reading: several readers may
+	// share it; a writer excludes them.
+	ReadOnly bool
+	// LockTimeout bounds the wait for another process's lock (default 5 s).
+	LockTimeout time.Duration
+}
+
+// Open opens the index under dataDir for reading and writing, creating it
+// when absent.
 func Open(ctx context.Context, dataDir string) (*Index, error) {
+	return OpenWith(ctx, dataDir, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dataDir string, o Options) (*Index, error) {
+	if o.LockTimeout == 0 {
+		o.LockTimeout = 5 * time.Second
+	}
 	path := filepath.Join(dataDir, DirName)
-	idx, err := bleve.Open(path)
-	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+	// bolt waits forever for the file lock unless told otherwise.
+	cfg := map[string]interface{}{"bolt_timeout": o.LockTimeout.String(), "read_only": o.ReadOnly}
+	idx, err := bleve.OpenUsing(path, cfg)
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) && !o.ReadOnly {
 		if err := os.MkdirAll(dataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data dir %s: %w", dataDir, err)
 		}
@@ -45,7 +70,10 @@ func Open(ctx context.Context, dataDir string) (*Index, error) {
 		if merr != nil {
 			return nil, fmt.Errorf("build bleve mapping: %w", merr)
 		}
-		idx, err = bleve.New(path, m)
+		idx, err = bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, map[string]interface{}{"bolt_timeout": o.LockTimeout.String()})
+	}
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("open bleve index %s: %w", path, ErrLocked)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open bleve index %s: %w", path, err)
