@@ -199,6 +199,13 @@ func (x *Index) ensureAlias(ctx context.Context) error {
 		return err
 	}
 	if len(targets) > 0 {
+		current := fmt.Sprintf("%s-v%d-", x.alias, MappingVersion)
+		for _, t := range targets {
+			if !strings.HasPrefix(t, current) {
+				// Still searchable; new fields or analysis wait for Reindex.
+				x.log.Warn("elasticsearch index made from an older template: run a reindex", "index", t, "want", current+"…")
+			}
+		}
 		return nil
 	}
 	name := x.newIndexName()

@@ -238,3 +238,32 @@ func TestCancelledPutAccountsForEveryRecord(t *testing.T) {
 		t.Errorf("indexed %d + failures %d (%d ids); want all %d records accounted for", res.Indexed, len(res.Failures), len(seen), len(recs))
 	}
 }
+
+func TestReindexKeepsEveryRecord(t *testing.T) {
+	ctx := context.Background()
+	x := openTest(t, nil)
+	recs := indextest.Fixtures(t)
+	mustPut(t, x, recs)
+	before, _ := x.aliasTargets(ctx)
+	name, err := x.Reindex(ctx)
+	if err != nil {
+		t.Fatalf("Reindex: %v", err)
+	}
+	after, _ := x.aliasTargets(ctx)
+	if !slices.Equal(after, []string{name}) || slices.Equal(before, after) {
+		t.Fatalf("alias targets %v → %v; want the new index %s", before, after, name)
+	}
+	for _, r := range recs {
+		got, err := x.Get(ctx, r.ID)
+		if err != nil {
+			t.Fatalf("Get %s after reindex: %v", r.ID, err)
+		}
+		if got.Name != r.Name || got.Source.SHA256 != r.Source.SHA256 {
+			t.Errorf("record %s changed by reindex", r.ID)
+		}
+	}
+	res, err := x.Search(ctx, index.Query{Filters: map[string][]string{"kind": {index.KindRecord, index.KindDocumentStatus}}})
+	if err != nil || res.Total != len(recs) {
+		t.Errorf("after reindex %d entries, %v; want %d", res.Total, err, len(recs))
+	}
+}
