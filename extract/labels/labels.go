@@ -25,6 +25,8 @@ func Norm(s string) string {
 	s = strings.TrimLeft(s, "•*#-–· \t")
 	s = strings.TrimSpace(s)
 	s = strings.TrimRight(s, ": \t")
+	// Dot leaders of typed lists: "Finalité .......... :".
+	s = strings.TrimRight(s, ". …\t")
 	s = strings.TrimSuffix(s, "(suite)")
 	s = strings.TrimSpace(strings.TrimRight(s, ": \t"))
 	return s

@@ -36,6 +36,8 @@ func TestLookup(t *testing.T) {
 		{"Transfert hors Union européenne", registre.FieldTransfers, true},
 		{"Catégorie de donnée collectée", registre.FieldDataCategories, true},
 		{"Mesure de sécurité mise en œuvre", registre.FieldSecurity, true},
+		{"Finalité ............................ :", registre.FieldPurposes, true},
+		{"Durée de conservation …… ", registre.FieldRetention, true},
 		{"Couleurs préférées", "", false},
 		{"Couleur préférée", "", false},
 	}

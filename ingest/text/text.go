@@ -62,6 +62,14 @@ func Read(ctx context.Context, path string, data []byte) (*registre.Document, er
 			continue
 		}
 		blk := registre.Block{Kind: registre.BlockParagraph, Text: trimmed, Path: lineRef(i)}
+		if lvl := underline(lines, i+1); lvl > 0 && !hasBullet(trimmed) && !strings.HasPrefix(trimmed, "#") {
+			// A title underlined with ==== or ---- (typed lists, Setext
+			// Markdown headings).
+			blk.Kind, blk.Level, blk.Text = registre.BlockHeading, lvl, strings.TrimSpace(trimmed)
+			b.Add(blk)
+			i++
+			continue
+		}
 		switch {
 		case strings.HasPrefix(trimmed, "#"):
 			lvl := len(trimmed) - len(strings.TrimLeft(trimmed, "#"))
@@ -78,6 +86,26 @@ func Read(ctx context.Context, path string, data []byte) (*registre.Document, er
 		b.Add(blk)
 	}
 	return b.Doc(), nil
+}
+
+// underline returns the heading level a line of "=" (1) or "-" (2) gives
+// the line above it, or 0 when line i is no underline.
+func underline(lines []string, i int) int {
+	if i >= len(lines) {
+		return 0
+	}
+	t := strings.TrimSpace(lines[i])
+	if len(t) < 3 {
+		return 0
+	}
+	switch strings.Trim(t, "=") {
+	case "":
+		return 1
+	}
+	if strings.Trim(t, "-") == "" {
+		return 2
+	}
+	return 0
 }
 
 func isMarkdown(path string, s string) bool {

@@ -41,6 +41,14 @@ func TestRead(t *testing.T) {
 			texts:  []string{"Registre", "**Responsable de traitement** : le directeur", "DPO : dpo@x.fr"},
 		},
 		{
+			name: "underlined titles", path: "r.txt",
+			in:     "Traitement n° 12 : PLAINTES\n---------------\n\nFinalité ..... : Suivre\n\nREGISTRE\n========\n- a\n\nTexte\n\n---\n",
+			format: registre.FormatTXT,
+			kinds:  []registre.BlockKind{registre.BlockHeading, registre.BlockParagraph, registre.BlockHeading, registre.BlockListItem, registre.BlockParagraph, registre.BlockParagraph},
+			levels: []int{2, 0, 1, 0, 0, 0},
+			texts:  []string{"Traitement n° 12 : PLAINTES", "Finalité ..... : Suivre", "REGISTRE", "a", "Texte", "---"},
+		},
+		{
 			name: "a plain text line may start with >", path: "r.txt",
 			in:     "> 5 ans\n",
 			format: registre.FormatTXT,
