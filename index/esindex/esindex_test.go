@@ -1,7 +1,9 @@
 package esindex
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -9,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -265,5 +268,82 @@ func TestReindexKeepsEveryRecord(t *testing.T) {
 	res, err := x.Search(ctx, index.Query{Filters: map[string][]string{"kind": {index.KindRecord, index.KindDocumentStatus}}})
 	if err != nil || res.Total != len(recs) {
 		t.Errorf("after reindex %d entries, %v; want %d", res.Total, err, len(recs))
+	}
+}
+
+// itemRejecter forwards bulk requests to the real node, then marks the items
+// whose id is in reject as refused with 429 in the response, as a node does
+// for single items when its write queue is full (the request itself is 200,
+// so only per-item handling can retry them). times bounds how often each id
+// is refused; 0 refuses it forever.
+type itemRejecter struct {
+	next   http.RoundTripper
+	reject map[string]bool
+	times  int
+	mu     sync.Mutex
+	count  map[string]int
+}
+
+func (o *itemRejecter) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := o.next.RoundTrip(r)
+	if err != nil || !strings.HasSuffix(r.URL.Path, "/_bulk") || res.StatusCode != http.StatusOK {
+		return res, err
+	}
+	var body map[string]any
+	err = json.NewDecoder(res.Body).Decode(&body)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	o.mu.Lock()
+	for _, it := range body["items"].([]any) {
+		for _, v := range it.(map[string]any) {
+			item := v.(map[string]any)
+			id := item["_id"].(string)
+			if o.reject[id] && (o.times == 0 || o.count[id] < o.times) {
+				o.count[id]++
+				item["status"] = 429
+				item["error"] = map[string]any{"type": "es_rejected_execution_exception", "reason": "rejected execution of coordinating operation"}
+				body["errors"] = true
+			}
+		}
+	}
+	o.mu.Unlock()
+	raw, _ := json.Marshal(body)
+	res.Body = io.NopCloser(bytes.NewReader(raw))
+	res.ContentLength = int64(len(raw))
+	res.Header.Del("Content-Length")
+	return res, nil
+}
+
+func TestRefusedItemsAreRetriedThenReported(t *testing.T) {
+	ctx := context.Background()
+	recs := indextest.Fixtures(t)
+	// Refused twice, then accepted: indexed, no failure.
+	o := &itemRejecter{next: http.DefaultTransport, reject: map[string]bool{recs[0].ID: true, recs[5].ID: true}, times: 2, count: map[string]int{}}
+	x := openTest(t, func(c *Config) { c.Transport = o })
+	res, err := x.PutRecords(ctx, recs)
+	if err != nil || len(res.Failures) != 0 || res.Indexed != len(recs) {
+		t.Fatalf("PutRecords = %+v, %v; want every record indexed after the item retries", res, err)
+	}
+	if o.count[recs[0].ID] != 2 || o.count[recs[5].ID] != 2 {
+		t.Errorf("refusals %v; want 2 each", o.count)
+	}
+
+	// Refused every time: reported with its id and status once attempts run out.
+	o2 := &itemRejecter{next: http.DefaultTransport, reject: map[string]bool{recs[3].ID: true}, count: map[string]int{}}
+	y := openTest(t, func(c *Config) { c.Transport = o2; c.MaxAttempts = 3 })
+	res, err = y.PutRecords(ctx, recs)
+	if err != nil {
+		t.Fatalf("PutRecords: %v", err)
+	}
+	if res.Indexed != len(recs)-1 || len(res.Failures) != 1 {
+		t.Fatalf("PutRecords = %+v; want all but one indexed and one failure", res)
+	}
+	if f := res.Failures[0]; f.ID != recs[3].ID || f.Status != http.StatusTooManyRequests || !strings.Contains(f.Reason, "es_rejected_execution_exception") {
+		t.Errorf("failure %+v; want %s with status 429", f, recs[3].ID)
+	}
+	if o2.count[recs[3].ID] != 3 {
+		t.Errorf("sent %d times; want MaxAttempts = 3", o2.count[recs[3].ID])
 	}
 }
