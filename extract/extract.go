@@ -6,6 +6,7 @@ package extract
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"registre"
 	"registre/extract/generic"
@@ -58,10 +59,46 @@ func (e *Extractor) Extract(ctx context.Context, doc *registre.Document) ([]regi
 	if err != nil {
 		return nil, best.Name(), fmt.Errorf("extract %s layout: %w", best.Name(), err)
 	}
-	for i := range recs {
-		if recs[i].Layout == "" {
-			recs[i].Layout = best.Name()
+	kept := recs[:0]
+	for _, r := range recs {
+		if r.Layout == "" {
+			r.Layout = best.Name()
+		}
+		if CountsAsRecord(r) {
+			kept = append(kept, r)
 		}
 	}
-	return recs, best.Name(), nil
+	return kept, best.Name(), nil
+}
+
+// art30 are the elements of an Art. 30 entry besides its purpose.
+var art30 = []registre.Field{
+	registre.FieldLegalBasis, registre.FieldDataSubjects, registre.FieldDataCategories,
+	registre.FieldRecipients, registre.FieldRecipientsInternal, registre.FieldRecipientsExternal,
+	registre.FieldPersonsWithAccess, registre.FieldProcessors, registre.FieldTransfers,
+	registre.FieldRetention, registre.FieldSecurity, registre.FieldJointControllers,
+}
+
+// CountsAsRecord applies the contract's definition of a record, whatever
+// the layout: a processing activity described with a purpose and at least
+// one other Art. 30 element. A register entry that lost its purpose but
+// states two other elements is still an activity (flagged missing_purpose);
+// a row or paragraph with a purpose alone is not.
+func CountsAsRecord(r registre.RawRecord) bool {
+	stated := func(f registre.Field) bool {
+		for _, v := range r.Fields[f] {
+			if strings.TrimSpace(v.Text) != "" {
+				return true
+			}
+		}
+		return false
+	}
+	others := 0
+	for _, f := range art30 {
+		if stated(f) {
+			others++
+		}
+	}
+	purpose := stated(registre.FieldPurposes) || stated(registre.FieldSubPurposes)
+	return purpose && others >= 1 || others >= 2
 }
