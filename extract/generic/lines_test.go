@@ -7,6 +7,7 @@ import (
 
 	"registre"
 	"registre/ingest/html"
+	"registre/ingest/text"
 )
 
 // A register written as one paragraph per record, its fields on lines cut by
@@ -63,5 +64,56 @@ func TestLinesOfAParagraph(t *testing.T) {
 				t.Errorf("%s = %q, want %q", tt.field, got, tt.want)
 			}
 		})
+	}
+}
+
+// OCR of a register: no bold, no headings, fields run together on a line.
+// A numbered line followed by a label line is a title, and the fields of a
+// label-led line are cut at each later label.
+func TestOCRLikeRegister(t *testing.T) {
+	src := "REGISTRE DES ACTIVITÉS DE TRAITEMENT\n\n" +
+		"1. Accidents du travail\n" +
+		"Finalité : Indemniser les victimes. Base légale : obligation légale\n" +
+		"Données traitées : identité, NIR Destinataires :\n" +
+		"- service AT/MP\n" +
+		"Durée de conservation : 10 ans\n\n" +
+		"2. Centre dentaire\n" +
+		"Finalité : Soigner les patients. Base légale : mission d'intérêt public\n" +
+		"Durée de conservation : 20 ans\n\n" +
+		"3. Vous pouvez exercer vos droits auprès du DPO\n"
+	doc, err := text.Read(context.Background(), "ocr.txt", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := Parser{}.Extract(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range recs {
+		v, _ := r.First(registre.FieldName)
+		names = append(names, v.Text)
+	}
+	if strings.Join(names, "|") != "Accidents du travail|Centre dentaire" {
+		t.Fatalf("names = %q", names)
+	}
+	tests := []struct {
+		field registre.Field
+		want  string
+	}{
+		{registre.FieldPurposes, "Indemniser les victimes."},
+		{registre.FieldLegalBasis, "obligation légale"},
+		{registre.FieldDataCategories, "identité, NIR"},
+		{registre.FieldRecipients, "service AT/MP"},
+		{registre.FieldRetention, "10 ans"},
+	}
+	for _, tt := range tests {
+		v, _ := recs[0].First(tt.field)
+		if strings.TrimRight(v.Text, ".") != strings.TrimRight(tt.want, ".") {
+			t.Errorf("%s = %q, want %q", tt.field, v.Text, tt.want)
+		}
+		if doc.Text[v.Start:v.End] != v.Text {
+			t.Errorf("%s: span text %q differs from %q", tt.field, doc.Text[v.Start:v.End], v.Text)
+		}
 	}
 }

@@ -33,7 +33,8 @@ func walk(doc *registre.Document) []entry {
 	var pending registre.Field
 	pendingLabel, pendingLeft := "", 0
 	page, nHeading, nTable, nBlock := 0, 0, 0, 0
-	for _, b := range lineBlocks(doc) {
+	blocks := lineBlocks(doc)
+	for bi, b := range blocks {
 		if b.Start < 0 || b.End > len(doc.Text) || b.Start > b.End {
 			continue
 		}
@@ -110,7 +111,11 @@ func walk(doc *registre.Document) []entry {
 			}
 			continue
 		}
-		if b.Kind == registre.BlockHeading || (b.Bold && !item && looksLikeTitle(c.s)) {
+		// A numbered line followed by a label line is a record title even
+		// when nothing marks it (OCR, plain text): "2. Centre dentaire".
+		numbered := !item && pending == "" && b.Kind == registre.BlockParagraph && looksLikeTitle(c.s) &&
+			numberedRe.MatchString(c.s) && nextIsLabel(doc, blocks, bi)
+		if b.Kind == registre.BlockHeading || (b.Bold && !item && looksLikeTitle(c.s)) || numbered {
 			pending = ""
 			lvl := b.Level
 			if b.Kind != registre.BlockHeading {
@@ -163,6 +168,54 @@ func walk(doc *registre.Document) []entry {
 // into one block per line, so each line reads like a bullet of its own.
 // Paragraphs of wrapped prose stay whole.
 func lineBlocks(doc *registre.Document) []registre.Block {
+	var out []registre.Block
+	for _, b := range splitLabelLines(doc) {
+		out = append(out, cutFields(doc, b)...)
+	}
+	return out
+}
+
+// nextIsLabel says whether the block after blocks[i] starts with a known
+// label ("Finalité : …").
+func nextIsLabel(doc *registre.Document, blocks []registre.Block, i int) bool {
+	for _, n := range blocks[i+1:] {
+		if n.Kind == registre.BlockPageBreak {
+			continue
+		}
+		_, _, _, ok := labels.Split(clean(n.Text, 0).s)
+		return ok
+	}
+	return false
+}
+
+// cutFields cuts a paragraph that runs several "Label : value" fields
+// together (OCR, flattened pages) into one block per field.
+func cutFields(doc *registre.Document, b registre.Block) []registre.Block {
+	if b.Kind != registre.BlockParagraph || b.Start < 0 || b.End > len(doc.Text) || b.Start > b.End || doc.Text[b.Start:b.End] != b.Text {
+		return []registre.Block{b}
+	}
+	cuts := labels.Cuts(b.Text)
+	if len(cuts) == 0 {
+		return []registre.Block{b}
+	}
+	var out []registre.Block
+	prev := 0
+	for _, c := range append(cuts, len(b.Text)) {
+		part := strings.TrimRight(b.Text[prev:c], " \t\u00a0")
+		sub := registre.Block{Kind: b.Kind, Text: part, Start: b.Start + prev, End: b.Start + prev + len(part), Page: b.Page, Path: b.Path}
+		for _, l := range b.Labels {
+			if l.Start >= sub.Start && l.End <= sub.End {
+				sub.Labels = append(sub.Labels, l)
+			}
+		}
+		out = append(out, sub)
+		prev = c
+	}
+	return out
+}
+
+// splitLabelLines splits the paragraphs made of several label lines.
+func splitLabelLines(doc *registre.Document) []registre.Block {
 	out := make([]registre.Block, 0, len(doc.Blocks))
 	for _, b := range doc.Blocks {
 		if len(b.Runs) > 1 {

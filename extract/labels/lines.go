@@ -98,3 +98,47 @@ func startsWithLabel(s string) bool {
 	_, _, _, ok := Split(strings.TrimLeft(s, " \t\u00a0•"))
 	return ok
 }
+
+// Cuts returns where the fields of a paragraph that starts with a "Label :"
+// and runs several such fields together ("Données traitées : identité, NIR
+// Destinataires : service AT/MP" from OCR or a flattened page) start, after
+// the first: the byte offset of each later known label that is followed by
+// a colon. A paragraph that does not start with a label gives none, so
+// prose that merely names a field is left whole.
+func Cuts(s string) []int {
+	if _, _, _, ok := Split(s); !ok {
+		return nil
+	}
+	var cuts []int
+	for i := 0; i < len(s); i++ {
+		if s[i] != ':' {
+			continue
+		}
+		// The longest run of up to eight words before the colon that is a
+		// known label, starting after a space.
+		best := -1
+		j := i
+		for words := 0; words < 8; words++ {
+			k := strings.LastIndexAny(strings.TrimRight(s[:j], " \t\u00a0"), " \t\u00a0")
+			if k < 0 {
+				break
+			}
+			j = k
+			if lab := strings.TrimSpace(s[k+1 : i]); lab != "" {
+				if _, ok := Lookup(lab); ok {
+					best = k + 1
+				}
+			}
+		}
+		if best > 0 && (len(cuts) == 0 || best > cuts[len(cuts)-1]) {
+			cuts = append(cuts, best)
+		}
+	}
+	// The first label of the paragraph is not a cut.
+	if len(cuts) > 0 {
+		if _, lab, _, _ := Split(s); cuts[0] <= len(lab)+strings.Index(s, lab) {
+			cuts = cuts[1:]
+		}
+	}
+	return cuts
+}

@@ -96,3 +96,48 @@ func FuzzSplitLines(f *testing.F) {
 		}
 	})
 }
+
+func TestCuts(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Données traitées : identité, NIR, règlements Destinataires :",
+			[]string{"Données traitées : identité, NIR, règlements ", "Destinataires :"}},
+		{"Finalité(s) du traitement : Tenir le dossier des patients. Fondement juridique : mission d'intérêt public ; article 9.2.h du RGPD",
+			[]string{"Finalité(s) du traitement : Tenir le dossier des patients. ", "Fondement juridique : mission d'intérêt public ; article 9.2.h du RGPD"}},
+		{"Nom du traitement : X Durée de conservation des données : 5 ans Sous-traitants : non",
+			[]string{"Nom du traitement : X ", "Durée de conservation des données : 5 ans ", "Sous-traitants : non"}},
+		// Sub-labels that are no field stay in the value.
+		{"Mesures de sécurité : Techniques : chiffrement. Organisationnelles : habilitations.",
+			[]string{"Mesures de sécurité : Techniques : chiffrement. Organisationnelles : habilitations."}},
+		// Prose that does not start with a label is left whole.
+		{"Pour exercer vos droits, écrivez au délégué à la protection des données : dpo@x.fr",
+			[]string{"Pour exercer vos droits, écrivez au délégué à la protection des données : dpo@x.fr"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		prev := 0
+		for _, c := range append(Cuts(tt.in), len(tt.in)) {
+			got = append(got, tt.in[prev:c])
+			prev = c
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("Cuts(%q) parts = %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzCuts(f *testing.F) {
+	f.Add("Finalité : a Destinataires : b")
+	f.Add("Nom du traitement :: : Durée de conservation :")
+	f.Fuzz(func(t *testing.T, s string) {
+		prev := 0
+		for _, c := range Cuts(s) {
+			if c <= prev || c >= len(s) {
+				t.Fatalf("Cuts(%q) = %v: not increasing inside the text", s, Cuts(s))
+			}
+			prev = c
+		}
+	})
+}
