@@ -31,6 +31,12 @@ type token struct {
 var (
 	reInstruction = regexp.MustCompile(`(?i)^(précise[rz]|mentionne[rz]|coche[rz]|indique[rz]|joindre|joignez|veuillez|détaille[rz]|renseigne[rz]|complète[rz]|compléter|il convient|si certaines|si le traitement|si vous|celui qui détermine|les données ne peuvent|au regard du rgpd|souvent première étape)`)
 	rePrompt      = regexp.MustCompile(`(?i)^(?:cliquez|cliquer|click|appuyez|tap)\b(?:\s+(?:ou|et|or|and)\s+\S+)?(?:\s+(?:ici|here))?\s+(?:pour|to)\b`)
+	// Any verb in the imperative addressing whoever fills the form in
+	// ("Décrivez la finalité…", "Listez les catégories…"): answers are not
+	// written that way. "Chez", "assez" end the same and are no verbs.
+	// The verb is followed by its object ("la", "les", "ici"…), so that
+	// names ("Suez Eau France") and "Rendez-vous" are not taken for one.
+	reImperative = regexp.MustCompile(`(?i)^(\pL{3,}ez)\s+(?:le|la|les|l['’]|un|une|des|du|de|d['’]|au|aux|ici|vos|votre|si|en|ce|cette|ces|pourquoi|comment|quels?|quelles?|toutes?|tous|chaque)\b`)
 )
 
 // Template fillers: a value that is only one of these is no value.
@@ -56,6 +62,11 @@ func isInstruction(s string) bool {
 	}
 	if reInstruction.MatchString(s) || rePrompt.MatchString(s) {
 		return true
+	}
+	if m := reImperative.FindStringSubmatch(s); m != nil {
+		if w := labels.Fold(m[1]); w != "chez" && w != "assez" {
+			return true
+		}
 	}
 	// A question or an introduction ending with a colon is part of the
 	// template, not an answer.
