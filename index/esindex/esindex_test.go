@@ -347,3 +347,54 @@ func TestRefusedItemsAreRetriedThenReported(t *testing.T) {
 		t.Errorf("sent %d times; want MaxAttempts = 3", o2.count[recs[3].ID])
 	}
 }
+
+// authSpy records the Authorization header of every request it forwards.
+type authSpy struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	seen []string
+}
+
+func (a *authSpy) RoundTrip(r *http.Request) (*http.Response, error) {
+	a.mu.Lock()
+	a.seen = append(a.seen, r.Header.Get("Authorization"))
+	a.mu.Unlock()
+	return a.next.RoundTrip(r)
+}
+
+// The test node has security off and ignores credentials; what is checked is
+// that each option reaches every request as a real cluster expects it.
+func TestClusterCredentials(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		set  func(*Config)
+		want string
+	}{
+		{"api key", func(c *Config) { c.APIKey = "a2V5aWQ6c2VjcmV0" }, "APIKey a2V5aWQ6c2VjcmV0"},
+		{"basic auth", func(c *Config) { c.Username, c.Password = "registre", "s3cret" }, "Basic cmVnaXN0cmU6czNjcmV0"},
+		{"api key wins", func(c *Config) { c.APIKey, c.Username, c.Password = "a2V5", "u", "p" }, "APIKey a2V5"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			spy := &authSpy{next: http.DefaultTransport}
+			x := openTest(t, func(cfg *Config) { cfg.Transport = spy; c.set(cfg) })
+			mustPut(t, x, indextest.Fixtures(t)[:1])
+			spy.mu.Lock()
+			defer spy.mu.Unlock()
+			if len(spy.seen) == 0 {
+				t.Fatal("no request seen")
+			}
+			for _, got := range spy.seen {
+				if got != c.want {
+					t.Fatalf("Authorization %q; want %q on every request", got, c.want)
+				}
+			}
+		})
+	}
+	_, err := Open(context.Background(), Config{URL: esURL(t), CACertFile: "/nonexistent/ca.pem"})
+	if err == nil || !strings.Contains(err.Error(), "CA certificate") {
+		t.Errorf("missing CA file: %v; want an error naming the CA certificate", err)
+	}
+	if _, err := Open(context.Background(), Config{}); err == nil {
+		t.Error("Open without URL succeeded")
+	}
+}
