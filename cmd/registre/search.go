@@ -130,8 +130,14 @@ func printSearch(w io.Writer, q index.Query, res *index.Result) {
 		if h.SourcePath != "" {
 			fmt.Fprintf(w, "    %s %s\n", h.SourcePath, h.Locator)
 		}
+		// Three fragments say why it matched; --json has them all.
+		shown := 0
 		for _, f := range index.HighlightFields {
 			for _, frag := range h.Highlights[f] {
+				if shown == 3 {
+					break
+				}
+				shown++
 				fmt.Fprintf(w, "    %s: %s\n", f, html.UnescapeString(marks.Replace(strings.Join(strings.Fields(frag), " "))))
 			}
 		}
