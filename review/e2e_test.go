@@ -60,6 +60,9 @@ func TestBrowserReviewSurvivesReingestion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test")
 	}
+	// The embedded index of a private data dir, even when the run has an
+	// Elasticsearch node for the index tests.
+	t.Setenv("ELASTICSEARCH_URL", "")
 	browser := chromium(t)
 	bin := buildCLI(t)
 	data := t.TempDir()

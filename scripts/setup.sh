@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
+have curl      || need+=(curl)
+have unzip     || need+=(unzip)
 have pdftotext || need+=(poppler-utils)
 have soffice   || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 have catdoc    || need+=(catdoc)

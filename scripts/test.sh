@@ -16,9 +16,10 @@ go vet ./...
 
 started_es=""
 if [ -z "${ELASTICSEARCH_URL:-}" ] && [ -x scripts/elasticsearch.sh ]; then
+  # Stop at the end only a node this run started, not one that was running.
+  scripts/elasticsearch.sh status >/dev/null 2>&1 || started_es=1
   ELASTICSEARCH_URL=$(scripts/elasticsearch.sh start | tail -n 1)
   export ELASTICSEARCH_URL
-  started_es=1
 fi
 cleanup() { if [ -n "$started_es" ]; then scripts/elasticsearch.sh stop >/dev/null 2>&1 || true; fi; }
 trap cleanup EXIT

@@ -32,6 +32,7 @@ Usage:
   registre search [--data DIR] QUERY    search the index
   registre show ID                      one record
   registre serve [--addr 127.0.0.1:8080] web app for analysts and reviewers
+  registre bench gen|run|index ...      benchmarks (docs/benchmarks.md)
   registre users add --role reviewer|analyst NAME   API token for the web app
 
 Run "registre COMMAND -h" for a command's flags.
