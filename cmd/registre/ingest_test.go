@@ -33,6 +33,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("REGISTRE_TEST_MAIN") == "1" {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
+	// The command tests use the embedded index of their own data dirs,
+	// even when the run exports ELASTICSEARCH_URL for the index tests.
+	os.Unsetenv("ELASTICSEARCH_URL")
 	os.Exit(m.Run())
 }
 
