@@ -20,7 +20,7 @@ const (
 	FacetDataCategory = "data_category" // keywords, see dataCategoryKeywords
 	FacetSensitive    = "sensitive"     // health, nir
 	FacetTransfer     = "transfer"      // outside the EU: yes, no, unknown
-	FacetRetention    = "retention"     // le1y, 1-5y, 5-10y, gt10y, indefinite, missing
+	FacetRetention    = "retention"     // le1y, 1-5y, 5-10y, gt10y, indefinite, undetermined, missing
 	FacetDecade       = "decade"        // implementation decade: 1990s
 	FacetFormat       = "format"        // source format: pdf, docx, html…
 	FacetKind         = "kind"          // record, document_status
@@ -43,6 +43,9 @@ const (
 	RetentionGT10Y      = "gt10y"
 	RetentionIndefinite = "indefinite"
 	RetentionMissing    = "missing"
+	// RetentionUndetermined: a retention is stated but gives no duration
+	// ("le temps nécessaire", a pointer to another document).
+	RetentionUndetermined = "undetermined"
 )
 
 // FacetValues derives every facet value of rec. Both backends index exactly
@@ -117,6 +120,8 @@ func RetentionBucket(r registre.Retention) string {
 		}
 	}
 	switch {
+	case longest < 0 && r.Text != nil && strings.TrimSpace(*r.Text) != "":
+		return RetentionUndetermined
 	case longest < 0:
 		return RetentionMissing
 	case longest <= 1:

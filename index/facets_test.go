@@ -17,7 +17,7 @@ func TestRetentionBucket(t *testing.T) {
 		want string
 	}{
 		{"nothing stated", registre.Retention{}, RetentionMissing},
-		{"text without period", registre.Retention{Text: registre.Str("durée de la relation")}, RetentionMissing},
+		{"text without period", registre.Retention{Text: registre.Str("durée de la relation")}, RetentionUndetermined},
 		{"six months", registre.Retention{Periods: []registre.Period{p(6, "month")}}, RetentionLE1Y},
 		{"exactly one year", registre.Retention{Periods: []registre.Period{p(1, "year")}}, RetentionLE1Y},
 		{"13 months", registre.Retention{Periods: []registre.Period{p(13, "month")}}, Retention1To5Y},

@@ -175,7 +175,7 @@ func Run(t *testing.T, open func(t *testing.T) index.Index) {
 				"ccmsa-decision-14-04-archives-historiques", "ccmsa-decision-14-04-teleservice-declaration-embauche"}},
 			{"filters AND across keys", index.Query{Filters: map[string][]string{"organisation": {"CCMSA"}, "sensitive": {"health"}}}, []string{
 				"ccmsa-decision-14-04-archives-historiques"}},
-			{"filter values OR", index.Query{Filters: map[string][]string{"format": {"docx", "html"}, "retention": {"missing"}}}, []string{
+			{"filter values OR", index.Query{Filters: map[string][]string{"format": {"docx", "html"}, "retention": {"undetermined"}}}, []string{
 				"cgss-gestion-de-crise-sanitaire", "cramif-requetes-sur-le-systeme-national-des-donnees-de-"}},
 			{"text and filter", index.Query{Text: "santé", Filters: map[string][]string{"legal_basis": {"9-2-b"}}}, []string{"cgss-gestion-de-crise-sanitaire"}},
 			{"transfer outside EU", index.Query{Filters: map[string][]string{"transfer": {"yes"}}}, []string{"ccmsa-decision-14-04-teleservice-declaration-embauche"}},
