@@ -162,22 +162,6 @@ func filled(doc *registre.Document, s *scan) int {
 	return n
 }
 
-// labelField looks a label up, tolerating a trailing colon or question mark
-// and the "(nom du projet)"-like precisions forms add in parentheses.
-func labelField(text string) (registre.Field, bool) {
-	t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(text), ":?\u00a0 "))
-	if t == "" || len(t) > 120 {
-		return "", false
-	}
-	if f, ok := labels.Lookup(t); ok {
-		return f, true
-	}
-	if i := strings.LastIndex(t, "("); i > 0 && strings.HasSuffix(t, ")") {
-		return labels.Lookup(strings.TrimSpace(t[:i]))
-	}
-	return "", false
-}
-
 // readTable collects the rows of every table (nested ones included) whose
 // first cell is a known label and whose other cells hold the value.
 func readTable(doc *registre.Document) *scan {
@@ -208,7 +192,7 @@ func readTable(doc *registre.Document) *scan {
 					continue
 				}
 				last = -1
-				f, ok := labelField(lab)
+				f, ok := labels.LookupLoose(lab)
 				if !ok && group != "" && lab != "" && !strings.Contains(lab, "\n") {
 					// "Catégories de données traitées" followed by one row
 					// per category (« Données d'identification », « NIR »…):
@@ -326,7 +310,7 @@ func labelText(c registre.Cell) string {
 			if i := strings.IndexByte(t, '\n'); i > 0 {
 				t = strings.TrimSpace(t[:i])
 			}
-			if _, ok := labelField(t); ok {
+			if _, ok := labels.LookupLoose(t); ok {
 				return t
 			}
 			break
@@ -391,7 +375,7 @@ func readParagraphs(doc *registre.Document) *scan {
 		}
 		text := strings.TrimSpace(b.Text)
 		if isBold(b) || b.Kind == registre.BlockHeading {
-			if f, ok := labelField(text); ok {
+			if f, ok := labels.LookupLoose(text); ok {
 				s.entries = append(s.entries, entry{field: f, label: text, locator: locator(b.Path, page), page: page, table: -1, alone: true})
 				labelPos = append(labelPos, posOf(b, page))
 				cur = &s.entries[len(s.entries)-1]
@@ -501,7 +485,7 @@ func tabLabel(text string) (f registre.Field, label string, vs int, ok bool) {
 		cut = len(rest)
 	}
 	label = strings.TrimSpace(rest[:cut])
-	if f, ok = labelField(label); !ok {
+	if f, ok = labels.LookupLoose(label); !ok {
 		return "", "", 0, false
 	}
 	vs = lead + cut

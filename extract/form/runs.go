@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"registre"
+	"registre/extract/labels"
 )
 
 // A PDF of a label/value table comes out of text extraction with its cells
@@ -92,7 +93,7 @@ func labelPrefix(text string) (f registre.Field, n int, ok bool) {
 			continue
 		}
 		words++
-		if g, found := labelField(text[:i]); found {
+		if g, found := labels.LookupLoose(text[:i]); found {
 			f, n, ok = g, i, true
 		}
 	}
@@ -150,7 +151,7 @@ func readRuns(doc *registre.Document) *scan {
 			}
 			return x
 		}
-		var labels []plabel
+		var rows []plabel
 		var values []prun
 		last := -1 // the label the previous label-column line belongs to
 		for _, r := range rs {
@@ -161,11 +162,11 @@ func readRuns(doc *registre.Document) *scan {
 					spacing = 1.25 * r.size
 				}
 				heading := r.heading || body > 0 && r.size > 1.2*body
-				if !heading && last >= 0 && !labels[last].heading && len(labels[last].inline) == 0 && r.y-labels[last].bottom < spacing {
+				if !heading && last >= 0 && !rows[last].heading && len(rows[last].inline) == 0 && r.y-rows[last].bottom < spacing {
 					// The label wraps onto this line.
-					l := &labels[last]
+					l := &rows[last]
 					l.label += " " + strings.TrimSpace(r.text)
-					if f, ok := labelField(l.label); ok {
+					if f, ok := labels.LookupLoose(l.label); ok {
 						l.field = f
 					}
 					l.bottom, l.span.end = r.y, r.end
@@ -185,21 +186,21 @@ func readRuns(doc *registre.Document) *scan {
 				if l.field != "" && firstBlock < 0 {
 					firstBlock = r.block
 				}
-				labels = append(labels, l)
-				last = len(labels) - 1
+				rows = append(rows, l)
+				last = len(rows) - 1
 			case r.x >= lx+columnGap:
 				values = append(values, r)
 			}
 		}
-		if len(labels) == 0 {
+		if len(rows) == 0 {
 			continue
 		}
 		// Value lines above the first label's row belong to nothing.
-		for len(values) > 0 && values[0].y < labels[0].top-30 {
+		for len(values) > 0 && values[0].y < rows[0].top-30 {
 			values = values[1:]
 		}
-		groups := shareRows(doc, labels, values)
-		for i, l := range labels {
+		groups := shareRows(doc, rows, values)
+		for i, l := range rows {
 			if l.heading {
 				sections = append(sections, section{at: len(s.entries), title: l.span, page: page})
 				continue

@@ -332,6 +332,24 @@ func singular(s string) string {
 	return strings.Join(words, " ")
 }
 
+// LookupLoose is Lookup for a label as forms and table headers print it: a
+// trailing colon or question mark, and a precision in parentheses ("Droit
+// d'accès (service / fonction)", "Dénomination (nom du projet)"), are
+// tolerated.
+func LookupLoose(text string) (registre.Field, bool) {
+	t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(text), ":?\u00a0 "))
+	if t == "" || len(t) > 150 {
+		return "", false
+	}
+	if f, ok := Lookup(t); ok {
+		return f, true
+	}
+	if i := strings.LastIndex(t, "("); i > 0 && strings.HasSuffix(t, ")") {
+		return Lookup(strings.TrimSpace(t[:i]))
+	}
+	return "", false
+}
+
 // Known returns every folded label of the dictionary, sorted (for tests and
 // for parsers that scan text for labels).
 func Known() []string {

@@ -97,3 +97,18 @@ func FuzzSplit(f *testing.F) {
 		_ = Norm(s)
 	})
 }
+
+func TestLookupLoose(t *testing.T) {
+	tests := map[string]registre.Field{
+		"Droit d'accès (service / fonction)":                 registre.FieldRights,
+		"Dénomination du traitement (nom du projet) :":       registre.FieldName,
+		"Faites-vous appel à des sous-traitants (lesquels)?": "",
+		"Durée de conservation ?":                            registre.FieldRetention,
+	}
+	for in, want := range tests {
+		got, ok := LookupLoose(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("LookupLoose(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}

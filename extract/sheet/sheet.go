@@ -89,22 +89,6 @@ func blank(row []registre.Cell) bool {
 	return true
 }
 
-// headerField reads a column title, tolerating a trailing colon and a
-// precision in parentheses ("Droit d'accès (service / fonction)").
-func headerField(text string) (registre.Field, bool) {
-	t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(text), ":\u00a0 "))
-	if t == "" || len(t) > 150 {
-		return "", false
-	}
-	if f, ok := labels.Lookup(t); ok {
-		return f, true
-	}
-	if i := strings.LastIndex(t, "("); i > 0 && strings.HasSuffix(t, ")") {
-		return labels.Lookup(strings.TrimSpace(t[:i]))
-	}
-	return "", false
-}
-
 // registers finds, in every table, the first row that reads as a register
 // header: at least three known column titles, one of them a name, a purpose
 // or a data column.
@@ -123,7 +107,7 @@ func registers(doc *registre.Document) []register {
 			cols := map[int]column{}
 			core := false
 			for j, c := range row {
-				if f, ok := headerField(c.Text()); ok {
+				if f, ok := labels.LookupLoose(c.Text()); ok {
 					cols[j] = column{f, strings.TrimSpace(c.Text())}
 					switch f {
 					case registre.FieldName, registre.FieldPurposes, registre.FieldDataCategories:
