@@ -2,10 +2,9 @@ package decision
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"registre"
+	"registre/extract/cleantext"
 )
 
 // line is one text block of the document, cleaned of inline markup
@@ -32,7 +31,6 @@ func (l *line) span(i, j int) (int, int) {
 
 // markup is inline markup that text conversions leave in the text of
 // decisions (the seed is Markdown with HTML superscripts).
-var markup = []string{"<sup>", "</sup>", "<sub>", "</sub>", "***", "**", "__"}
 
 // bulletGlyphs are list markers printed in the text itself (PDF readers and
 // Word conversions keep them; "o " is Word's second-level bullet).
@@ -103,46 +101,7 @@ func lines(doc *registre.Document) []line {
 // keeping the position map.
 func clean(s string, off int) line {
 	var l line
-	var b strings.Builder
-	b.Grow(len(s))
-	space := true // drop leading space
-	for i := 0; i < len(s); {
-		skipped := false
-		for _, m := range markup {
-			if src0 := s[i]; src0 != '*' && src0 != '_' && src0 != '<' {
-				break // markup starts with one of these bytes
-			}
-			if strings.HasPrefix(s[i:], m) {
-				i += len(m)
-				skipped = true
-				break
-			}
-		}
-		if skipped {
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) || r == '\u00a0' {
-			if !space {
-				b.WriteByte(' ')
-				l.pos = append(l.pos, off+i)
-			}
-			space = true
-			i += n
-			continue
-		}
-		space = false
-		b.WriteString(s[i : i+n])
-		for k := 0; k < n; k++ {
-			l.pos = append(l.pos, off+i+k)
-		}
-		i += n
-	}
-	l.text = b.String()
-	if strings.HasSuffix(l.text, " ") {
-		l.text = l.text[:len(l.text)-1]
-		l.pos = l.pos[:len(l.pos)-1]
-	}
+	l.text, l.pos = cleantext.Collapse(s, off)
 	return l
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"registre/extract/cleantext"
 )
 
 // ctext is a piece of document text cleaned of inline markup (Markdown
@@ -16,50 +18,10 @@ type ctext struct {
 	end int // document offset just after the source text
 }
 
-var markup = []string{"***", "**", "__", "<sup>", "</sup>", "<sub>", "</sub>", "<br>", "<br/>"}
-
 // clean builds the cleaned view of src, which starts at document offset off.
 func clean(src string, off int) ctext {
 	c := ctext{end: off + len(src)}
-	var b strings.Builder
-	space := true
-	for i := 0; i < len(src); {
-		skipped := false
-		for _, m := range markup {
-			if src0 := src[i]; src0 != '*' && src0 != '_' && src0 != '<' {
-				break // markup starts with one of these bytes
-			}
-			if strings.HasPrefix(src[i:], m) {
-				i += len(m)
-				skipped = true
-				break
-			}
-		}
-		if skipped {
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(src[i:])
-		if unicode.IsSpace(r) {
-			if !space {
-				b.WriteByte(' ')
-				c.pos = append(c.pos, off+i)
-			}
-			space = true
-			i += n
-			continue
-		}
-		space = false
-		b.WriteString(src[i : i+n])
-		for k := 0; k < n; k++ {
-			c.pos = append(c.pos, off+i+k)
-		}
-		i += n
-	}
-	c.s = b.String()
-	if strings.HasSuffix(c.s, " ") {
-		c.s = c.s[:len(c.s)-1]
-		c.pos = c.pos[:len(c.pos)-1]
-	}
+	c.s, c.pos = cleantext.Collapse(src, off)
 	return c
 }
 
