@@ -68,33 +68,30 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PLUMBER_VERSION=$("$VENV/bin/python" -c 'import pdfplumber; print(pdfplumber.__version__)')
 
-now() { date +%s.%N; }
-elapsed() { echo "$2 - $1" | bc -l; }
+# timed NAME CMD...: runs CMD, sets T_NAME (wall seconds) and C_NAME (CPU
+# seconds, user + system, children included). On a shared machine the CPU
+# time is the steadier measure.
+timed() {
+	local name=$1
+	shift
+	/usr/bin/time -f '%e %U %S' -o "$WORK/time.$name" "$@"
+	read -r wall user sys <"$WORK/time.$name"
+	printf -v "T_$name" '%s' "$wall"
+	printf -v "C_$name" '%s' "$(echo "$user + $sys" | bc -l)"
+}
 
 # 1. registre: the whole pipeline (its own parallel stream).
-t0=$(now)
-"$REGISTRE" bench run --stage pipeline --workers "$WORKERS" "$WORK/pdf" >"$WORK/registre.out"
-t1=$(now)
-T_REG=$(elapsed "$t0" "$t1")
+timed REG sh -c '"$1" bench run --stage pipeline --workers "$2" "$3" >"$4"' _ "$REGISTRE" "$WORKERS" "$WORK/pdf" "$WORK/registre.out"
 log "registre: $(grep '^pipeline' "$WORK/registre.out")"
 
 # 2. pdftotext -layout, one process per file, WORKERS at a time.
-t0=$(now)
-find "$WORK/pdf" -name '*.pdf' -print0 | xargs -0 -P "$WORKERS" -I{} pdftotext -layout -enc UTF-8 {} /dev/null
-t1=$(now)
-T_POP=$(elapsed "$t0" "$t1")
+timed POP sh -c 'find "$1" -name "*.pdf" -print0 | xargs -0 -P "$2" -I{} pdftotext -layout -enc UTF-8 {} /dev/null' _ "$WORK/pdf" "$WORKERS"
 
 # 3. Tika batch: one JVM, WORKERS consumer threads. The JVM start-up is
 # timed on a one-file batch and reported apart.
 cp "$WORK/pdf/0000001.pdf" "$WORK/warm/in/"
-t0=$(now)
-java -jar "$JAR" -t -numConsumers 1 -i "$WORK/warm/in" -o "$WORK/warm/out" >/dev/null 2>&1
-t1=$(now)
-T_TIKA_START=$(elapsed "$t0" "$t1")
-t0=$(now)
-java -jar "$JAR" -t -numConsumers "$WORKERS" -i "$WORK/pdf" -o "$WORK/tika-out" >"$WORK/tika.log" 2>&1
-t1=$(now)
-T_TIKA=$(elapsed "$t0" "$t1")
+timed TSTART sh -c 'java -jar "$1" -t -numConsumers 1 -i "$2" -o "$3" >/dev/null 2>&1' _ "$JAR" "$WORK/warm/in" "$WORK/warm/out"
+timed TIKA sh -c 'java -jar "$1" -t -numConsumers "$2" -i "$3" -o "$4" >"$5" 2>&1' _ "$JAR" "$WORKERS" "$WORK/pdf" "$WORK/tika-out" "$WORK/tika.log"
 TIKA_FILES=$(find "$WORK/tika-out" -type f | wc -l)
 
 # 4. pdfplumber, extract_text(layout=True) per page, WORKERS processes.
@@ -109,20 +106,22 @@ if __name__ == "__main__":
         n = sum(pool.map(text, files, chunksize=8))
     print(len(files), n)
 PY
-t0=$(now)
-"$VENV/bin/python" "$WORK/plumb.py" "$WORK/pdf" "$WORKERS" >"$WORK/plumb.out"
-t1=$(now)
-T_PLUMB=$(elapsed "$t0" "$t1")
+timed PLUMB sh -c '"$1" "$2" "$3" "$4" >"$5"' _ "$VENV/bin/python" "$WORK/plumb.py" "$WORK/pdf" "$WORKERS" "$WORK/plumb.out"
 
 rate() { echo "scale=1; $1 / $2" | bc -l; }
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
-T_TIKA_WARM=$(echo "$T_TIKA - $T_TIKA_START" | bc -l)
-cat <<EOF
-| tool | what it does | files | pages | seconds | files/s | pages/s | time / registre |
-|---|---|---|---|---|---|---|---|
-| registre pipeline | read + extract + normalize + flag | $N | $PAGES | $(printf %.2f "$T_REG") | $(rate "$N" "$T_REG") | $(rate "$PAGES" "$T_REG") | 1.00 |
-| pdftotext -layout (poppler $(pdftotext -v 2>&1 | awk 'NR==1{print $3}')) | text only | $N | $PAGES | $(printf %.2f "$T_POP") | $(rate "$N" "$T_POP") | $(rate "$PAGES" "$T_POP") | $(ratio "$T_POP" "$T_REG") |
-| Apache Tika $TIKA_VERSION batch (incl. JVM start $(printf %.1f "$T_TIKA_START") s) | text only | $TIKA_FILES | $PAGES | $(printf %.2f "$T_TIKA") | $(rate "$N" "$T_TIKA") | $(rate "$PAGES" "$T_TIKA") | $(ratio "$T_TIKA" "$T_REG") |
-| Apache Tika $TIKA_VERSION batch, warm (minus JVM start) | text only | $TIKA_FILES | $PAGES | $(printf %.2f "$T_TIKA_WARM") | $(rate "$N" "$T_TIKA_WARM") | $(rate "$PAGES" "$T_TIKA_WARM") | $(ratio "$T_TIKA_WARM" "$T_REG") |
-| pdfplumber $PLUMBER_VERSION extract_text(layout=True) | text only | $N | $PAGES | $(printf %.2f "$T_PLUMB") | $(rate "$N" "$T_PLUMB") | $(rate "$PAGES" "$T_PLUMB") | $(ratio "$T_PLUMB" "$T_REG") |
-EOF
+T_TWARM=$(echo "$T_TIKA - $T_TSTART" | bc -l)
+C_TWARM=$(echo "$C_TIKA - $C_TSTART" | bc -l)
+row() { # label what files wall cpu
+	printf '| %s | %s | %s | %.2f | %.2f | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" "$5" \
+		"$(rate "$3" "$4")" "$(rate "$PAGES" "$4")" "$(ratio "$4" "$T_REG")" "$(ratio "$5" "$C_REG")"
+}
+echo "$N PDFs, $PAGES pages, $WORKERS workers, $(nproc) CPUs, $(date -u +%FT%TZ)"
+echo
+echo "| tool | what it does | files | wall s | CPU s | files/s | pages/s | wall / registre | CPU / registre |"
+echo "|---|---|---|---|---|---|---|---|---|"
+row "registre pipeline" "read + extract + normalize + flag" "$N" "$T_REG" "$C_REG"
+row "pdftotext -layout (poppler $(pdftotext -v 2>&1 | awk 'NR==1{print $3}'))" "text only" "$N" "$T_POP" "$C_POP"
+row "Apache Tika $TIKA_VERSION batch, JVM start included" "text only" "$TIKA_FILES" "$T_TIKA" "$C_TIKA"
+row "Apache Tika $TIKA_VERSION batch, warm (one-file batch subtracted)" "text only" "$TIKA_FILES" "$T_TWARM" "$C_TWARM"
+row "pdfplumber $PLUMBER_VERSION extract_text(layout=True)" "text only" "$N" "$T_PLUMB" "$C_PLUMB"
