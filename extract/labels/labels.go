@@ -7,9 +7,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
 	"registre"
@@ -36,20 +35,80 @@ func Norm(s string) string {
 // dashes, and collapses white space. Used for label lookup and for
 // accent-insensitive matching of values.
 func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' {
+				space = b.Len() > 0
+				continue
+			}
+			if r == '`' {
+				r = '\''
+			} else if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case unicode.Is(unicode.Mn, r):
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		if r < utf8.RuneSelf {
+			b.WriteByte(byte(r))
+			continue
+		}
+		b.WriteString(foldRune(r))
 	}
-	r := strings.NewReplacer(
-		"\u00a0", " ", "\u202f", " ", "\u2009", " ",
-		"’", "'", "‘", "'", "`", "'", "´", "'",
-		"œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae",
-		"–", "-", "—", "-", "‐", "-",
-	)
-	out = strings.ToLower(r.Replace(out))
-	return strings.Join(strings.Fields(out), " ")
+	return b.String()
 }
+
+// foldRune folds one non-ASCII rune: ligatures spelled out, typographic
+// apostrophes and dashes made plain, accents stripped, lower case.
+func foldRune(r rune) string {
+	switch r {
+	case '’', '‘', '´':
+		return "'"
+	case 'œ', 'Œ':
+		return "oe"
+	case 'æ', 'Æ':
+		return "ae"
+	case '–', '—', '‐':
+		return "-"
+	}
+	if r < 0x250 && r >= 0xC0 {
+		return latinFold[r-0xC0]
+	}
+	var out strings.Builder
+	for _, d := range norm.NFD.String(string(r)) {
+		if !unicode.Is(unicode.Mn, d) {
+			out.WriteRune(unicode.ToLower(d))
+		}
+	}
+	return out.String()
+}
+
+// latinFold is the folded form of U+00C0…U+024F (the accented Latin letters
+// of French and its neighbours), computed once: Fold runs on every block of
+// every document, and a transform chain per call was most of its cost.
+var latinFold = func() (t [0x250 - 0xC0]string) {
+	for r := rune(0xC0); r < 0x250; r++ {
+		var out strings.Builder
+		for _, d := range norm.NFD.String(string(r)) {
+			if !unicode.Is(unicode.Mn, d) {
+				out.WriteRune(unicode.ToLower(d))
+			}
+		}
+		t[r-0xC0] = out.String()
+	}
+	return t
+}()
 
 // dict maps folded labels to fields. Keys are written already folded (see
 // Norm); keep them grouped by field. Parsers may add wordings here.

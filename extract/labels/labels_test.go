@@ -112,3 +112,24 @@ func TestLookupLoose(t *testing.T) {
 		}
 	}
 }
+
+func TestFold(t *testing.T) {
+	tests := map[string]string{
+		"  Finalité(s)\u00a0du  TRAITEMENT : ": "finalite(s) du traitement :",
+		"Œuvre – d’accès Île":                 "oeuvre - d'acces ile",
+		"e\u0301te\u0301 Ἀθῆναι":              "ete αθηναι",
+		"":                                    "",
+	}
+	for in, want := range tests {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func BenchmarkFold(b *testing.B) {
+	s := "Catégories de données à caractère personnel concernées par le traitement : santé, NIR"
+	for i := 0; i < b.N; i++ {
+		Fold(s)
+	}
+}
