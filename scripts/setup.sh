@@ -16,6 +16,11 @@ have soffice   || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 have catdoc    || need+=(catdoc)
 have qpdf      || need+=(qpdf)
 have tesseract || need+=(tesseract-ocr tesseract-ocr-fra)
+if have tesseract && ! tesseract --list-langs 2>/dev/null | grep -qx fra; then need+=(tesseract-ocr-fra); fi
+# DejaVu: the Unicode font `registre bench gen` embeds in its PDFs (tests use it).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+have bc        || need+=(bc)                 # bench/peers.sh
+python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)  # bench/peers.sh
 have chromium  || need+=(chromium)
 have java      || need+=(default-jdk-headless)
 have mvn       || need+=(maven)
