@@ -116,9 +116,9 @@ func TestLookupLoose(t *testing.T) {
 func TestFold(t *testing.T) {
 	tests := map[string]string{
 		"  Finalité(s)\u00a0du  TRAITEMENT : ": "finalite(s) du traitement :",
-		"Œuvre – d’accès Île":                 "oeuvre - d'acces ile",
-		"e\u0301te\u0301 Ἀθῆναι":              "ete αθηναι",
-		"":                                    "",
+		"Œuvre – d’accès Île":                  "oeuvre - d'acces ile",
+		"e\u0301te\u0301 Ἀθῆναι":               "ete αθηναι",
+		"":                                     "",
 	}
 	for in, want := range tests {
 		if got := Fold(in); got != want {
