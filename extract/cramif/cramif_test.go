@@ -50,7 +50,7 @@ func goldNames(t *testing.T) []string {
 func TestRenderings(t *testing.T) {
 	want := goldNames(t)
 	for _, path := range []string{
-		"../../fixtures/html/cramif-registre.html",
+		"../../fixtures/corpus/cramif-registre.html",
 		"../../fixtures/text/cramif-registre.txt",
 		"../../fixtures/corpus/cramif-registre-print.pdf",
 	} {
@@ -126,7 +126,7 @@ func firstWords(s string) string {
 }
 
 func TestNoRecordInTermsOfUse(t *testing.T) {
-	doc := read(t, "../../fixtures/html/cerig-cgu.html")
+	doc := read(t, "../../fixtures/corpus/cerig-cgu.html")
 	if s := (Parser{}).Detect(doc); s >= 0.5 {
 		t.Errorf("Detect(CGU) = %v, want < 0.5", s)
 	}
@@ -164,7 +164,7 @@ func FuzzExtract(f *testing.F) {
 // Page furniture after the last record (share links, footer) is not part of
 // it.
 func TestFooterNotInLastRecord(t *testing.T) {
-	for _, path := range []string{"../../fixtures/html/cramif-registre.html", "../../fixtures/corpus/cramif-registre-print.pdf"} {
+	for _, path := range []string{"../../fixtures/corpus/cramif-registre.html", "../../fixtures/corpus/cramif-registre-print.pdf"} {
 		doc := read(t, path)
 		recs, err := Parser{}.Extract(context.Background(), doc)
 		if err != nil {

@@ -79,7 +79,7 @@ func TestIDsAgreeWithHTML(t *testing.T) {
 		}
 		return ids
 	}
-	x, h := read("../../fixtures/sheet/cramif-registre.xlsx"), read("../../fixtures/sheet/cramif-registre.html")
+	x, h := read("../../fixtures/sheet/cramif-registre.xlsx"), read("../../fixtures/corpus/cramif-registre.html")
 	if len(x) != 73 {
 		t.Fatalf("%d named records from the xlsx", len(x))
 	}

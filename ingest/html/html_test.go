@@ -101,7 +101,7 @@ func TestLatin1(t *testing.T) {
 }
 
 func TestCramifPage(t *testing.T) {
-	data, err := os.ReadFile("../../fixtures/html/cramif-registre.html")
+	data, err := os.ReadFile("../../fixtures/corpus/cramif-registre.html")
 	if err != nil {
 		t.Fatal(err)
 	}
