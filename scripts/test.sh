@@ -27,11 +27,33 @@ trap cleanup EXIT
 go test -count=1 ./...
 
 # Each fuzz target for a few seconds: new crashers fail the run.
+#
+# Go's fuzz coordinator has a race at the end of -fuzztime: it closes the
+# deadline context's Done channel before cancelling its child context, and
+# when it looks in between it reports a bare "context deadline exceeded" as a
+# failure with no failing input (seen once under CI load, never reproduced on a
+# quiet machine). Only that exact outcome is retried, up to twice; a crasher,
+# a panic or any other message fails at once.
+fuzz_once() {
+  local pkg=$1 t=$2 log attempt
+  log=$(mktemp)
+  for attempt in 1 2 3; do
+    if go test -run='^$' -fuzz="^${t}\$" -fuzztime="$FUZZTIME" "$pkg" >"$log" 2>&1; then
+      rm -f "$log"; return 0
+    fi
+    if grep -q 'Failing input written to' "$log" || ! grep -qx '    context deadline exceeded' "$log"; then
+      break
+    fi
+    echo "fuzz $pkg $t: Go coordinator deadline race (no failing input), retry $attempt" >&2
+  done
+  cat "$log"; rm -f "$log"
+  exit 1
+}
 grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r f; do
   pkg="./$(dirname "${f#./}")"
   for t in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | sed 's/^func //'); do
     echo "fuzz $pkg $t ($FUZZTIME)"
-    go test -run='^$' -fuzz="^${t}\$" -fuzztime="$FUZZTIME" "$pkg" >/tmp/registre-fuzz.log 2>&1 || { cat /tmp/registre-fuzz.log; exit 1; }
+    fuzz_once "$pkg" "$t"
   done
 done
 echo "all checks passed"
