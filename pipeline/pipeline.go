@@ -36,6 +36,10 @@ type Options struct {
 	// Assist, when set, may add or complete records after the rules ran
 	// (LLM assistance). It must not remove rule values.
 	Assist func(ctx context.Context, doc *registre.Document, raws []registre.RawRecord) ([]registre.RawRecord, error)
+	// AssistVersion names what Assist adds (model, prompt version); it is
+	// part of Versions, so turning the assistance on, or changing its model,
+	// makes the bulk ledger process the files again.
+	AssistVersion string
 }
 
 // FileResult is what one file gave.

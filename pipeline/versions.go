@@ -26,6 +26,10 @@ func (p *Pipeline) Versions(f registre.Format) string {
 			checker = v.Version()
 		}
 	}
-	return fmt.Sprintf("%s | extract %s | normalize/%d | %s | schema/%s",
+	v := fmt.Sprintf("%s | extract %s | normalize/%d | %s | schema/%s",
 		ingest.ReaderVersion(f), p.extractor.Version(), normalize.Version, checker, registre.SchemaVersion)
+	if p.opt.Assist != nil && p.opt.AssistVersion != "" {
+		v += " | " + p.opt.AssistVersion
+	}
+	return v
 }

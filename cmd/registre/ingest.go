@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"registre/extract/llm"
 	"registre/index"
 	"registre/index/bleveindex"
 	"registre/ingest"
@@ -27,6 +28,13 @@ indexes them. A ledger in the data dir remembers what was done: a re-run only
 processes new or changed files (or files whose reader, parser, normalizer or
 rule version changed), a killed run resumes, a moved file is recognised by its
 content, and --prune removes deleted files from the index.
+
+With --llm, an OpenAI-compatible model is asked about the documents and
+records the rules could not read (see "registre extract"); its grounded
+values are indexed with method "llm". The model and prompt version are part
+of the ledger's key: turning --llm on (or changing the model) processes the
+files again, and its answer cache makes a re-run cost nothing. Without --llm
+no request is ever made.
 
 Flags are raised per file (the record rules and the duplicate/divergence
 rules among the records of one file); rules across files need the whole
@@ -55,6 +63,8 @@ type ingestConfig struct {
 	Shard    ledger.Shard
 	Paths    []string
 	Progress time.Duration
+	// LLM configures the optional LLM assistance (off by default).
+	LLM llmFlags
 	// Versions replaces the pipeline's stage versions (tests simulate a
 	// version bump with it); nil = the pipeline's.
 	Versions func(format string) string
@@ -96,6 +106,7 @@ func parseIngest(args []string, stderr io.Writer) (ingestConfig, int, bool) {
 	fs.BoolVar(&cfg.Prune, "prune", false, "remove from the index the files deleted from the tree")
 	shard := fs.String("shard", "", "process only shard K of N (by content hash), e.g. 2/4")
 	fs.DurationVar(&cfg.Progress, "progress-every", 0, "progress line interval when stderr is not a terminal (default 10s)")
+	cfg.LLM.register(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, ingestUsage)
 		fs.PrintDefaults()
@@ -108,6 +119,11 @@ func parseIngest(args []string, stderr io.Writer) (ingestConfig, int, bool) {
 	}
 	cfg.Paths = fs.Args()
 	cfg.DataDir = cfg.Index.data
+	if cfg.LLM.enabled && !flagSet(fs, "timeout") {
+		// A file's questions to the model count in its time limit: leave
+		// room for a few of them (each bounded by --llm-timeout).
+		cfg.Timeout = max(cfg.Timeout, 4*cfg.LLM.timeout)
+	}
 	bad := func(format string, a ...any) (ingestConfig, int, bool) {
 		fmt.Fprintf(stderr, "registre ingest: "+format+"\n", a...)
 		fs.Usage()
@@ -130,6 +146,13 @@ func parseIngest(args []string, stderr io.Writer) (ingestConfig, int, bool) {
 		return bad("--data must not be empty")
 	}
 	return cfg, exitOK, true
+}
+
+// flagSet reports whether the command line set the flag name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // openIngestIndex opens the backend the configuration names.
@@ -180,6 +203,8 @@ type ingestReport struct {
 	Shard   string `json:"shard,omitempty"`
 	// Plan lists, on a dry run, each file with what would happen to it.
 	Plan []planLine `json:"plan,omitempty"`
+	// LLM is what the LLM assistance did (nil when it was off).
+	LLM *llm.Stats `json:"llm,omitempty"`
 }
 
 type failedFile struct {
@@ -237,7 +262,11 @@ func ingestRun(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer) 
 	}
 	defer led.Close()
 
-	pipe := newPipeline(pipelineOptions(cfg))
+	assistant, err := cfg.LLM.assistant(stderr, cfg.DataDir)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	pipe := newPipeline(applyAssistant(pipelineOptions(cfg), assistant))
 	versions := cfg.Versions
 	if versions == nil {
 		versions = func(f string) string { return pipe.Versions(registreFormat(f)) }
@@ -274,6 +303,10 @@ func ingestRun(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer) 
 		err = fmt.Errorf("close index: %w", cerr)
 	}
 	rep.ElapsedSeconds = time.Since(start).Seconds()
+	if assistant != nil {
+		st := assistant.Stats()
+		rep.LLM = &st
+	}
 	if s := rep.ElapsedSeconds; s > 0 {
 		rep.FilesPerSecond = float64(rep.Processed) / s
 		rep.PagesPerSecond = float64(run.pagesProcessed) / s
@@ -365,6 +398,9 @@ func printSummary(w io.Writer, rep *ingestReport) {
 	table(w, "files by format", "format", rep.ByFormat)
 	table(w, "flags by code", "code", rep.Flags)
 	table(w, "failures by reason", "reason", rep.FailuresByReason)
+	if rep.LLM != nil {
+		fmt.Fprintf(w, "\n%s\n", rep.LLM.Summary())
+	}
 	if len(rep.Failed) > 0 {
 		fmt.Fprintf(w, "\nfailed files (%d):\n", len(rep.Failed))
 		for _, f := range rep.Failed {

@@ -73,6 +73,7 @@ func (f *llmFlags) assistant(stderr io.Writer, dataDir string) (*llm.Assistant, 
 func applyAssistant(opt pipeline.Options, a *llm.Assistant) pipeline.Options {
 	if a != nil {
 		opt.Assist = a.Assist
+		opt.AssistVersion = a.Version()
 	}
 	return opt
 }

@@ -189,3 +189,66 @@ func TestExtractLLMFlags(t *testing.T) {
 		t.Errorf("--llm without key nor server: exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestIngestLLM: "registre ingest --llm" indexes what the model found in
+// documents of unknown layout, grounded, with method "llm"; without --llm
+// the server sees nothing; the model is part of the ledger key, so turning
+// the assistance on processes the files again, and a re-run is free.
+func TestIngestLLM(t *testing.T) {
+	llmEnv(t)
+	url, n := cannedServer(t)
+	tree := t.TempDir()
+	for _, f := range []string{"note-rappel-carte-vitale.txt", "notice-rdv-prevention.html", "registre-msa-deux-colonnes.md"} {
+		copyFile(t, filepath.Join(llmFixtures, f), filepath.Join(tree, f))
+	}
+	data := t.TempDir()
+	llmArgs := []string{"--llm", "--llm-base-url", url, "--llm-model", "fake-model"}
+
+	rep, out, code := ingestCLI(t, data, tree)
+	if code != exitOK || n.Load() != 0 || rep.LLM != nil {
+		t.Fatalf("without --llm: exit %d, %d requests, llm report %v\n%s", code, n.Load(), rep.LLM, out)
+	}
+	if rep.Records != 0 {
+		t.Fatalf("the rules found %d records in the unknown layouts; the fixtures no longer test the LLM path", rep.Records)
+	}
+
+	rep, out, code = ingestCLI(t, data, append(llmArgs, tree)...)
+	if code != exitOK {
+		t.Fatalf("--llm: exit %d\n%s", code, out)
+	}
+	if rep.Reprocessed != 3 || n.Load() != 3 {
+		t.Errorf("--llm after a run without it: %d files reprocessed, %d requests; want 3 and 3", rep.Reprocessed, n.Load())
+	}
+	if rep.LLM == nil || rep.LLM.RecordsAdded != 5 || rep.LLM.Ungrounded == 0 || rep.LLM.Grounded == 0 || rep.LLM.PromptTokens == 0 {
+		t.Errorf("llm report %+v", rep.LLM)
+	}
+	if !strings.Contains(out, "non ancrée(s) écartée(s)") {
+		t.Errorf("no LLM summary in the output:\n%s", out)
+	}
+	total, hits := searchTotal(t, data, nil)
+	// The gold files of fixtures/llm hold 1 + 1 + 3 records.
+	if total != 5 || rep.Records != 5 {
+		t.Fatalf("index holds %d records, report says %d; want 5", total, rep.Records)
+	}
+	for _, h := range hits {
+		if h.Record == nil {
+			t.Fatalf("hit %s without its record", h.ID)
+		}
+		rec := *h.Record
+		p, ok := rec.Provenance["purposes"]
+		if !ok || p.Method != registre.MethodLLM || p.End <= p.Start || rec.Layout != "llm" {
+			t.Errorf("%s: layout %q, purposes provenance %+v", rec.Source.Path, rec.Layout, p)
+		}
+	}
+
+	sent := n.Load()
+	rep, out, code = ingestCLI(t, data, append(llmArgs, tree)...)
+	if code != exitOK || rep.Unchanged != 3 || n.Load() != sent {
+		t.Errorf("re-run with --llm: exit %d, %d unchanged, %d more requests; want 3 unchanged and 0 requests\n%s", code, rep.Unchanged, n.Load()-sent, out)
+	}
+
+	t.Setenv("OPENAI_API_KEY", "")
+	if _, _, code := runCLI(t, "ingest", "--data", t.TempDir(), "--llm", tree); code != exitUsage {
+		t.Errorf("ingest --llm without key nor server: exit %d, want %d", code, exitUsage)
+	}
+}

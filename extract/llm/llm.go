@@ -167,28 +167,37 @@ func New(cfg Config) *Assistant {
 	return a
 }
 
+// Version names what the assistant adds to records: the prompt and schema
+// version and the model. A dry run adds nothing, so it has no version.
+func (a *Assistant) Version() string {
+	if a.cfg.DryRun != nil {
+		return ""
+	}
+	return "llm " + SchemaVersion + "/" + a.cfg.Model
+}
+
 // Stats is what the assistant did, for the run summary.
 type Stats struct {
-	Documents        int // documents that needed a question
-	Chunks           int // chunks asked about (from the server or the cache)
-	ChunksSkipped    int // document chunks not sent: no processing vocabulary, or over the cap
-	Requests         int // HTTP requests sent, retries and re-asks included
-	CacheHits        int
-	Retries          int // rate-limited requests retried
-	Reasks           int // answers that failed validation and were asked again
-	FormatFallbacks  int // requests repeated with a weaker response_format after a 400
-	PromptTokens     int
-	CompletionTokens int
-	Redacted         int // identifiers replaced by placeholders
-	Grounded         int // values found in the source and kept
-	Ungrounded       int // values not found in the source, dropped
-	KeptRule         int // grounded values not used because the rules had the field
-	FieldsFilled     int // empty fields of rule records filled
-	RecordsAdded     int // records found in documents the rules gave none for
-	RecordsDropped   int // answer records with neither a grounded name nor a grounded purpose
-	Failures         int // chunks given up (see Reasons)
+	Documents        int `json:"documents"`      // documents that needed a question
+	Chunks           int `json:"chunks"`         // chunks asked about (from the server or the cache)
+	ChunksSkipped    int `json:"chunks_skipped"` // document chunks not sent: no processing vocabulary, or over the cap
+	Requests         int `json:"requests"`       // HTTP requests sent, retries and re-asks included
+	CacheHits        int `json:"cache_hits"`
+	Retries          int `json:"retries"`          // rate-limited requests retried
+	Reasks           int `json:"reasks"`           // answers that failed validation and were asked again
+	FormatFallbacks  int `json:"format_fallbacks"` // requests repeated with a weaker response_format after a 400
+	PromptTokens     int `json:"prompt_tokens"`
+	CompletionTokens int `json:"completion_tokens"`
+	Redacted         int `json:"redacted"`        // identifiers replaced by placeholders
+	Grounded         int `json:"grounded"`        // values found in the source and kept
+	Ungrounded       int `json:"ungrounded"`      // values not found in the source, dropped
+	KeptRule         int `json:"kept_rule"`       // grounded values not used because the rules had the field
+	FieldsFilled     int `json:"fields_filled"`   // empty fields of rule records filled
+	RecordsAdded     int `json:"records_added"`   // records found in documents the rules gave none for
+	RecordsDropped   int `json:"records_dropped"` // answer records with neither a grounded name nor a grounded purpose
+	Failures         int `json:"failures"`        // chunks given up (see Reasons)
 	// Reasons counts the chunks given up by reason.
-	Reasons map[string]int
+	Reasons map[string]int `json:"reasons"`
 }
 
 // Stats returns a snapshot of the counters.
