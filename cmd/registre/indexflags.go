@@ -20,6 +20,9 @@ type indexFlags struct {
 	esUser     string
 	esPassword string
 	esCACert   string
+	// esAlias is the alias the records live behind, so that several
+	// registers (or test runs) can share one cluster.
+	esAlias string
 }
 
 // defaultDataDir is where the embedded index and the stores live unless
@@ -45,12 +48,17 @@ func (f *indexFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.esUser, "es-user", os.Getenv("ELASTICSEARCH_USERNAME"), "Elasticsearch user (basic auth)")
 	fs.StringVar(&f.esPassword, "es-password", os.Getenv("ELASTICSEARCH_PASSWORD"), "Elasticsearch password (basic auth)")
 	fs.StringVar(&f.esCACert, "es-ca-cert", os.Getenv("ELASTICSEARCH_CA_CERT"), "CA certificate (PEM) of the cluster")
+	alias := os.Getenv("ELASTICSEARCH_INDEX")
+	if alias == "" {
+		alias = esindex.DefaultAlias
+	}
+	fs.StringVar(&f.esAlias, "es-index", alias, "Elasticsearch alias holding the records ($ELASTICSEARCH_INDEX when set)")
 }
 
 // open opens the configured backend.
 func (f *indexFlags) open(ctx context.Context) (index.Index, error) {
 	if f.esURL != "" {
-		return esindex.Open(ctx, esindex.Config{URL: f.esURL, APIKey: f.esAPIKey, Username: f.esUser, Password: f.esPassword, CACertFile: f.esCACert})
+		return esindex.Open(ctx, esindex.Config{URL: f.esURL, APIKey: f.esAPIKey, Username: f.esUser, Password: f.esPassword, CACertFile: f.esCACert, Alias: f.esAlias})
 	}
 	return bleveindex.Open(ctx, f.data)
 }

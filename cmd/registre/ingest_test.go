@@ -34,7 +34,9 @@ func TestMain(m *testing.M) {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
 	// The command tests use the embedded index of their own data dirs,
-	// even when the run exports ELASTICSEARCH_URL for the index tests.
+	// even when the run exports ELASTICSEARCH_URL for the index tests; the
+	// few that need the node take its URL from testESURL.
+	testESURL = os.Getenv("ELASTICSEARCH_URL")
 	os.Unsetenv("ELASTICSEARCH_URL")
 	os.Exit(m.Run())
 }

@@ -31,6 +31,7 @@ Usage:
   registre ingest [--data DIR] PATH...  extract, flag and index
   registre search [--data DIR] QUERY    search the index
   registre show ID                      one record
+  registre reindex --es-url URL         rebuild the Elasticsearch index, swap its alias
   registre serve [--addr 127.0.0.1:8080] web app for analysts and reviewers
   registre bench gen|run|index ...      benchmarks (docs/benchmarks.md)
   registre users add --role reviewer|analyst NAME   API token for the web app
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runShow(ctx, rest, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
+	case "reindex":
+		return runReindex(ctx, rest, stdout, stderr)
 	case "serve":
 		return runServe(ctx, rest, stdout, stderr)
 	case "users":
