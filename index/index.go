@@ -37,6 +37,12 @@ type Index interface {
 	Get(ctx context.Context, id string) (*registre.Record, error)
 	// Search runs q. Records put before the last Refresh are visible.
 	Search(ctx context.Context, q Query) (*Result, error)
+	// Scan calls fn with every entry of kind opt.Kind (processing records
+	// when empty), in id order, a page at a time, so a pass over the whole
+	// index holds one page in memory, not the index. Entries put before the
+	// last Refresh are seen. fn may keep the record; an error from fn stops
+	// the scan and is returned.
+	Scan(ctx context.Context, opt ScanOptions, fn func(*registre.Record) error) error
 	// Refresh makes everything put or deleted so far searchable.
 	Refresh(ctx context.Context) error
 	// Close releases the backend (flushes pending writes first).
@@ -78,6 +84,38 @@ func (sel SourceSelector) Valid() error {
 		return errors.New("source selector needs a path or a sha256")
 	}
 	return nil
+}
+
+// ScanOptions select what Scan reads.
+type ScanOptions struct {
+	// Kind is KindRecord when empty.
+	Kind string
+	// Fields are the JSON paths of the record fn needs ("name",
+	// "source.path", "provenance.name"…); a backend that can read part of a
+	// stored record reads only those (the others are zero), one that
+	// cannot returns the whole record. Empty reads whole records.
+	Fields []string
+	// PageSize is how many entries are read at once (default
+	// DefaultScanPage, at most MaxScanPage).
+	PageSize int
+}
+
+// Scan page sizes.
+const (
+	DefaultScanPage = 1000
+	MaxScanPage     = 10000
+)
+
+// Normalize fills the defaults of o.
+func (o ScanOptions) Normalize() ScanOptions {
+	if o.Kind == "" {
+		o.Kind = KindRecord
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = DefaultScanPage
+	}
+	o.PageSize = min(o.PageSize, MaxScanPage)
+	return o
 }
 
 // Query is a search request. An empty Text matches everything.

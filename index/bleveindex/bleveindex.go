@@ -385,6 +385,42 @@ func str(v any) string {
 	return s
 }
 
+// Scan implements index.Index. bleve stores the record as one JSON string,
+// so every field is read whatever opt.Fields asks; pages follow the
+// document id (search_after), which costs no deep-paging window.
+func (x *Index) Scan(ctx context.Context, opt index.ScanOptions, fn func(*registre.Record) error) error {
+	opt = opt.Normalize()
+	var after []string
+	for {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("scan the index: %w", err)
+		}
+		req := bleve.NewSearchRequestOptions(term("kind", opt.Kind), opt.PageSize, 0, false)
+		req.SortBy([]string{"_id"})
+		req.Fields = []string{recordField}
+		if after != nil {
+			req.SearchAfter = after
+		}
+		res, err := x.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return fmt.Errorf("scan the index after %v: %w", after, err)
+		}
+		for _, h := range res.Hits {
+			rec, err := decodeRecord(h.Fields[recordField], h.ID)
+			if err != nil {
+				return err
+			}
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		if len(res.Hits) < opt.PageSize {
+			return nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
 // Refresh implements index.Index: bleve batches are searchable once applied.
 func (x *Index) Refresh(context.Context) error { return nil }
 

@@ -542,3 +542,63 @@ func decode(res *esapi.Response, err error, out any, what string, args ...any) e
 	}
 	return nil
 }
+
+// Scan implements index.Index: pages of entries sorted by id, each page
+// after the last id of the previous one (search_after: no deep-paging
+// window, no scroll context left open on the cluster if the caller dies).
+// Only opt.Fields of the stored record travel back (_source filtering).
+func (x *Index) Scan(ctx context.Context, opt index.ScanOptions, fn func(*registre.Record) error) error {
+	opt = opt.Normalize()
+	source := []string{"record"}
+	if len(opt.Fields) > 0 {
+		source = make([]string, 0, len(opt.Fields)+1)
+		// The id comes along always: it is how fn knows the entry.
+		source = append(source, "record.id")
+		for _, f := range opt.Fields {
+			source = append(source, "record."+f)
+		}
+	}
+	var after []any
+	for {
+		body := map[string]any{
+			"size":             opt.PageSize,
+			"_source":          source,
+			"query":            map[string]any{"bool": map[string]any{"filter": []any{map[string]any{"term": map[string]any{"kind": opt.Kind}}}}},
+			"sort":             []any{map[string]any{"id": "asc"}},
+			"track_total_hits": false,
+		}
+		if after != nil {
+			body["search_after"] = after
+		}
+		raw, _ := json.Marshal(body)
+		res, err := x.es.Search(x.es.Search.WithContext(ctx), x.es.Search.WithIndex(x.alias), x.es.Search.WithBody(bytes.NewReader(raw)))
+		var out struct {
+			Hits struct {
+				Hits []struct {
+					ID     string `json:"_id"`
+					Sort   []any  `json:"sort"`
+					Source struct {
+						Record *registre.Record `json:"record"`
+					} `json:"_source"`
+				} `json:"hits"`
+			} `json:"hits"`
+		}
+		if err := decode(res, err, &out, "scan %s after %v", x.alias, after); err != nil {
+			return err
+		}
+		hits := out.Hits.Hits
+		for _, h := range hits {
+			rec := h.Source.Record
+			if rec == nil {
+				return fmt.Errorf("elasticsearch: scan %s: document %s has no stored record", x.alias, h.ID)
+			}
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		if len(hits) < opt.PageSize {
+			return nil
+		}
+		after = hits[len(hits)-1].Sort
+	}
+}

@@ -291,6 +291,99 @@ func Run(t *testing.T, open func(t *testing.T) index.Index) {
 		}
 	})
 
+	t.Run("scan", func(t *testing.T) {
+		// A record with provenance under dotted keys, as the corpus pass
+		// reads them; removed at the end so later subtests see the fixtures.
+		extra := find(t, recs, "cgss-gestion-de-crise-sanitaire")
+		extra.ID = "scan-provenance"
+		extra.Source.Path = "scan/provenance.html"
+		extra.Provenance = map[string]registre.Provenance{
+			"name":           {Start: 3, End: 20, Method: "rule", Confidence: 0.9},
+			"retention.text": {Start: 40, End: 52, Method: "rule", Confidence: 0.8},
+			"data_subjects":  {Start: 60, End: 70, Method: "rule", Confidence: 0.7},
+		}
+		if res, err := idx.PutRecords(ctx, []registre.Record{extra}); err != nil || len(res.Failures) != 0 {
+			t.Fatalf("PutRecords: %v %v", err, res.Failures)
+		}
+		if err := idx.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			if _, err := idx.DeleteBySource(ctx, index.SourceSelector{Path: extra.Source.Path}); err != nil {
+				t.Fatal(err)
+			}
+			if err := idx.Refresh(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}()
+		all := append(append([]registre.Record(nil), recs...), extra)
+		byID := map[string]registre.Record{}
+		var records, statuses []string
+		for _, r := range all {
+			byID[r.ID] = r
+			if index.KindOf(&r) == index.KindRecord {
+				records = append(records, r.ID)
+			} else {
+				statuses = append(statuses, r.ID)
+			}
+		}
+		sort.Strings(records)
+		sort.Strings(statuses)
+		errStop := errors.New("stop")
+		for _, c := range []struct {
+			name string
+			opt  index.ScanOptions
+			want []string
+			// whole: every field comes back; else only the projection is checked.
+			whole bool
+			stop  int
+		}{
+			{name: "whole records in id order", opt: index.ScanOptions{}, want: records, whole: true},
+			{name: "pages smaller than the index", opt: index.ScanOptions{PageSize: 4}, want: records, whole: true},
+			{name: "page size dividing the count", opt: index.ScanOptions{PageSize: len(records)}, want: records, whole: true},
+			{name: "document status entries apart", opt: index.ScanOptions{Kind: index.KindDocumentStatus}, want: statuses, whole: true},
+			{name: "projection", opt: index.ScanOptions{PageSize: 5, Fields: []string{"organisation", "name", "source.path", "retention", "flags", "provenance.name", "provenance.retention.text"}}, want: records},
+			{name: "fn error stops the scan", opt: index.ScanOptions{PageSize: 3}, want: records[:5], stop: 5},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				var got []string
+				err := idx.Scan(ctx, c.opt, func(r *registre.Record) error {
+					got = append(got, r.ID)
+					want := byID[r.ID]
+					if c.whole {
+						if a, b := mustJSON(t, r), mustJSON(t, want); a != b {
+							t.Errorf("scanned %s:\n%s\nwant\n%s", r.ID, a, b)
+						}
+					} else {
+						if r.Organisation != want.Organisation || r.Name != want.Name || r.Source.Path != want.Source.Path ||
+							mustJSON(t, r.Retention) != mustJSON(t, want.Retention) || mustJSON(t, r.Flags) != mustJSON(t, want.Flags) {
+							t.Errorf("projection of %s = %s; want %s", r.ID, mustJSON(t, r), mustJSON(t, want))
+						}
+						for _, k := range []string{"name", "retention.text"} {
+							if p, ok := want.Provenance[k]; ok && r.Provenance[k] != p {
+								t.Errorf("provenance[%s] of %s = %+v; want %+v", k, r.ID, r.Provenance[k], p)
+							}
+						}
+					}
+					if c.stop > 0 && len(got) == c.stop {
+						return errStop
+					}
+					return nil
+				})
+				if c.stop > 0 {
+					if !errors.Is(err, errStop) {
+						t.Errorf("Scan returned %v; want fn's error", err)
+					}
+				} else if err != nil {
+					t.Fatalf("Scan: %v", err)
+				}
+				if !slices.Equal(got, c.want) {
+					t.Errorf("scanned %v; want %v", got, c.want)
+				}
+			})
+		}
+	})
+
 	t.Run("re-put is idempotent", func(t *testing.T) {
 		res, err := idx.PutRecords(ctx, recs)
 		if err != nil || len(res.Failures) != 0 {
