@@ -11,18 +11,6 @@ import (
 	"registre"
 )
 
-// corpusHit is a hit on the record at index.
-type corpusHit struct {
-	index int
-	hit   hit
-}
-
-func (e *Engine) corpusHits(recs []registre.Record) []corpusHit {
-	out := duplicates(recs)
-	out = append(out, crossRegister(recs)...)
-	return out
-}
-
 // stopwords are dropped before comparing names and purposes.
 var stopwords = map[string]bool{
 	"le": true, "la": true, "les": true, "l": true, "de": true, "des": true, "du": true, "d": true, "un": true, "une": true,
@@ -45,71 +33,15 @@ func contentTokens(s string) []string {
 func normKey(s string) string { return strings.Join(tokens(s), " ") }
 
 // sourceLabel names where a record comes from, for messages.
-func sourceLabel(r *registre.Record) string {
-	s := r.Source.Path
+func sourceLabel(path, locator string) string {
+	s := path
 	if s == "" {
 		s = "source inconnue"
 	}
-	if r.Source.Locator != "" {
-		s += ", " + r.Source.Locator
+	if locator != "" {
+		s += ", " + locator
 	}
 	return s
-}
-
-// duplicates groups records by organisation, normalised name and purposes.
-func duplicates(recs []registre.Record) []corpusHit {
-	groups := map[string][]int{}
-	var keys []string
-	for i := range recs {
-		r := &recs[i]
-		name := normKey(r.Name)
-		var ps []string
-		for _, p := range append(append([]string(nil), r.Purposes...), r.SubPurposes...) {
-			if k := normKey(p); k != "" {
-				ps = append(ps, k)
-			}
-		}
-		if name == "" && len(ps) == 0 {
-			continue
-		}
-		sort.Strings(ps)
-		ps = dedupSorted(ps)
-		k := normKey(r.Organisation) + "\x00" + name + "\x00" + strings.Join(ps, "\x01")
-		if _, ok := groups[k]; !ok {
-			keys = append(keys, k)
-		}
-		groups[k] = append(groups[k], i)
-	}
-	var out []corpusHit
-	for _, k := range keys {
-		idx := groups[k]
-		if len(idx) < 2 {
-			continue
-		}
-		for _, i := range idx {
-			var others []string
-			for _, j := range idx {
-				if j == i || sameOccurrence(&recs[i], &recs[j]) {
-					continue
-				}
-				others = append(others, fmt.Sprintf("« %s » (%s)", recs[j].Name, sourceLabel(&recs[j])))
-			}
-			if len(others) == 0 {
-				continue
-			}
-			out = append(out, corpusHit{index: i, hit: hit{
-				rule: "DUP-001",
-				m:    match{field: "name", index: -1, text: recs[i].Name, evidence: recs[i].Name, start: 0, end: len(recs[i].Name)},
-				vars: map[string]string{"others": strings.Join(others, " ; ")},
-			}})
-		}
-	}
-	return out
-}
-
-// sameOccurrence is the same record given twice (same file, same place).
-func sameOccurrence(a, b *registre.Record) bool {
-	return a.Source.Path == b.Source.Path && a.Source.Locator == b.Source.Locator && a.ID == b.ID
 }
 
 func dedupSorted(s []string) []string {
@@ -118,160 +50,6 @@ func dedupSorted(s []string) []string {
 		if i == 0 || v != s[i-1] {
 			out = append(out, v)
 		}
-	}
-	return out
-}
-
-// --- Cross-register divergence ----------------------------------------------
-
-// minSimilarity is the TF-IDF cosine (name twice, purposes) above which two
-// records of different bodies are taken as the same national processing.
-const minSimilarity = 0.2
-
-type vec map[string]float64
-
-// crossRegister pairs each record with its most similar record in every
-// other organisation's register (mutual best match above minSimilarity) and
-// compares retention and legal bases.
-func crossRegister(recs []registre.Record) []corpusHit {
-	var out []corpusHit
-	for _, p := range sameProcessing(recs, minSimilarity) {
-		out = append(out, divergences(&recs[p.i], &recs[p.j], p.i)...)
-	}
-	return out
-}
-
-// xpair is record i matched with record j of another organisation.
-type xpair struct {
-	i, j int
-	sim  float64
-}
-
-// sameProcessing pairs each record with its most similar record in every
-// other organisation (mutual best match, similarity at least min).
-func sameProcessing(recs []registre.Record, min float64) []xpair {
-	orgOf := make([]string, len(recs))
-	orgs := map[string]bool{}
-	for i := range recs {
-		orgOf[i] = normKey(recs[i].Organisation)
-		orgs[orgOf[i]] = true
-	}
-	if len(orgs) < 2 {
-		return nil
-	}
-	// TF-IDF over name (counted twice: it is the strongest signal) and purposes.
-	docs := make([][]string, len(recs))
-	df := map[string]int{}
-	for i := range recs {
-		r := &recs[i]
-		toks := append(contentTokens(r.Name), contentTokens(r.Name)...)
-		for _, p := range append(append([]string(nil), r.Purposes...), r.SubPurposes...) {
-			toks = append(toks, contentTokens(p)...)
-		}
-		docs[i] = toks
-		seen := map[string]bool{}
-		for _, t := range toks {
-			if !seen[t] {
-				seen[t] = true
-				df[t]++
-			}
-		}
-	}
-	n := float64(len(recs))
-	vecs := make([]vec, len(recs))
-	posting := map[string][]int{}
-	for i, toks := range docs {
-		v := vec{}
-		for _, t := range toks {
-			v[t]++
-		}
-		norm := 0.0
-		for t, tf := range v {
-			w := (1 + math.Log(tf)) * math.Log(1+n/float64(df[t]))
-			v[t] = w
-			norm += w * w
-		}
-		norm = math.Sqrt(norm)
-		for t := range v {
-			v[t] /= norm
-			posting[t] = append(posting[t], i)
-		}
-		vecs[i] = v
-	}
-	// best[i][org] = best match of i in org.
-	type cand struct {
-		j   int
-		sim float64
-	}
-	best := make([]map[string]cand, len(recs))
-	for i := range recs {
-		best[i] = map[string]cand{}
-		scores := map[int]float64{}
-		for t, w := range vecs[i] {
-			// Very common words carry no identity; skipping them also keeps
-			// the comparison far from quadratic on large batches.
-			if float64(df[t]) > 0.2*n && df[t] > 20 {
-				continue
-			}
-			for _, j := range posting[t] {
-				if orgOf[j] != orgOf[i] {
-					scores[j] += w * vecs[j][t]
-				}
-			}
-		}
-		for j, s := range scores {
-			o := orgOf[j]
-			if b, ok := best[i][o]; !ok || s > b.sim || (s == b.sim && j < b.j) {
-				best[i][o] = cand{j, s}
-			}
-		}
-	}
-	var out []xpair
-	for i := range recs {
-		var os []string
-		for o := range best[i] {
-			os = append(os, o)
-		}
-		sort.Strings(os)
-		for _, o := range os {
-			b := best[i][o]
-			if b.sim < min {
-				continue
-			}
-			if bb, ok := best[b.j][orgOf[i]]; !ok || bb.j != i {
-				continue
-			}
-			out = append(out, xpair{i, b.j, b.sim})
-		}
-	}
-	return out
-}
-
-// divergences compares two matched records and returns the hits for a.
-func divergences(a, b *registre.Record, ai int) []corpusHit {
-	var out []corpusHit
-	base := map[string]string{
-		"other_org":    b.Organisation,
-		"other_name":   b.Name,
-		"other_source": sourceLabel(b),
-		"this_source":  sourceLabel(a),
-	}
-	da, db := maxDays(a), maxDays(b)
-	if da > 0 && db > 0 && math.Abs(da-db) > 0.1*math.Max(da, db) {
-		vars := copyVars(base)
-		vars["other_value"] = shorten(deref(b.Retention.Text))
-		vars["this_max"] = "jusqu'à " + humanDays(da)
-		vars["other_max"] = "jusqu'à " + humanDays(db)
-		m := whole(fieldText{field: "retention.text", index: -1, text: deref(a.Retention.Text)})
-		out = append(out, corpusHit{index: ai, hit: hit{rule: "XRG-001", m: m, vars: vars}})
-	}
-	ca, cb := art6Codes(a), art6Codes(b)
-	if len(ca) > 0 && len(cb) > 0 && strings.Join(ca, ",") != strings.Join(cb, ",") {
-		vars := copyVars(base)
-		vars["this_value"] = strings.Join(ca, ", ")
-		vars["other_value"] = strings.Join(cb, ", ")
-		m := match{field: "legal_bases", index: -1, evidence: strings.Join(ca, ", ")}
-		out = append(out, corpusHit{index: ai, hit: hit{rule: "XRG-002", m: m, vars: vars}})
 	}
 	return out
 }

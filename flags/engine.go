@@ -97,8 +97,12 @@ func (e *Engine) Check(recs []registre.Record) {
 	for i := range recs {
 		hits[i] = e.recordHits(&recs[i])
 	}
-	for _, ch := range e.corpusHits(recs) {
-		hits[ch.index] = append(hits[ch.index], ch.hit)
+	c := e.NewCorpus()
+	for i := range recs {
+		c.Add(&recs[i])
+	}
+	for i := range recs {
+		hits[i] = append(hits[i], c.hits(i)...)
 	}
 	for i := range recs {
 		r := &recs[i]

@@ -214,7 +214,11 @@ func BenchmarkCheck(b *testing.B) {
 // and only a handful of pairs pass the similarity bar.
 func TestGoldCrossRegisterPairs(t *testing.T) {
 	recs, _ := loadGold(t)
-	pairs := sameProcessing(recs, minSimilarity)
+	c := New().NewCorpus()
+	for i := range recs {
+		c.Add(&recs[i])
+	}
+	pairs := c.sameProcessing(minSimilarity)
 	found := false
 	n := 0
 	for _, p := range pairs {
