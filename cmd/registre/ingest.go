@@ -36,9 +36,15 @@ of the ledger's key: turning --llm on (or changing the model) processes the
 files again, and its answer cache makes a re-run cost nothing. Without --llm
 no request is ever made.
 
-Flags are raised per file (the record rules and the duplicate/divergence
-rules among the records of one file); rules across files need the whole
-corpus at once and run in "registre extract" / "registre flags".
+Flags are raised per file (the record rules, and the duplicate/divergence
+rules among the records of one file); then, when the run changed the index,
+a corpus pass runs the duplicate and cross-register divergence rules over
+every processing record in the index (a compact projection of each) and puts
+again only the records whose corpus flags changed: a Cramif record diverging
+from the matching Cnam fiche of another file gets its flag, and loses it when
+that file is pruned. --no-corpus-flags skips the pass (the next run without
+it does it); with --shard, give it to every shard, then run one of them once
+more without it.
 
 Default data dir: $REGISTRE_DATA, else $XDG_DATA_HOME/registre, else
 ~/.local/share/registre.
@@ -63,6 +69,8 @@ type ingestConfig struct {
 	Shard    ledger.Shard
 	Paths    []string
 	Progress time.Duration
+	// NoCorpusFlags skips the corpus pass (flags across files).
+	NoCorpusFlags bool
 	// LLM configures the optional LLM assistance (off by default).
 	LLM llmFlags
 	// Versions replaces the pipeline's stage versions (tests simulate a
@@ -106,6 +114,7 @@ func parseIngest(args []string, stderr io.Writer) (ingestConfig, int, bool) {
 	fs.BoolVar(&cfg.Prune, "prune", false, "remove from the index the files deleted from the tree")
 	shard := fs.String("shard", "", "process only shard K of N (by content hash), e.g. 2/4")
 	fs.DurationVar(&cfg.Progress, "progress-every", 0, "progress line interval when stderr is not a terminal (default 10s)")
+	fs.BoolVar(&cfg.NoCorpusFlags, "no-corpus-flags", false, "skip the corpus pass (duplicate and divergence flags across files)")
 	cfg.LLM.register(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, ingestUsage)
@@ -205,6 +214,8 @@ type ingestReport struct {
 	Plan []planLine `json:"plan,omitempty"`
 	// LLM is what the LLM assistance did (nil when it was off).
 	LLM *llm.Stats `json:"llm,omitempty"`
+	// Corpus is what the corpus pass did (flags across files).
+	Corpus *corpusStats `json:"corpus_flags,omitempty"`
 }
 
 type failedFile struct {
@@ -298,7 +309,7 @@ func ingestRun(ctx context.Context, cfg ingestConfig, stdout, stderr io.Writer) 
 		rep:      rep,
 		stderr:   stderr,
 	}
-	err = run.execute(ctx, plan)
+	err = run.executeThenCorpus(ctx, plan)
 	if cerr := idx.Close(); cerr != nil && err == nil {
 		err = fmt.Errorf("close index: %w", cerr)
 	}
@@ -395,6 +406,7 @@ func printSummary(w io.Writer, rep *ingestReport) {
 		fmt.Fprintf(w, ", %d left to other shards", rep.SkippedOtherShards)
 	}
 	fmt.Fprintf(w, "\n  %.1f s, %.1f files/s, %.1f pages/s, %.1f records/s\n", rep.ElapsedSeconds, rep.FilesPerSecond, rep.PagesPerSecond, rep.RecordsPerSecond)
+	printCorpusSummary(w, rep.Corpus)
 	table(w, "files by format", "format", rep.ByFormat)
 	table(w, "flags by code", "code", rep.Flags)
 	table(w, "failures by reason", "reason", rep.FailuresByReason)
