@@ -1,6 +1,7 @@
 // Package cnam parses table registers in the manner of the Cnam national
 // register ("Traitements de données personnelles opérés par l'Assurance
-// Maladie"), read from PDF: one "fiche" per processing, each on two or three
+// Maladie"), read from PDF (or, without positions, from a Markdown
+// conversion or HTML/Word tables: see flow.go): one "fiche" per processing, each on two or three
 // pages that repeat a banner "NN | DOMAINE – Fiche N" and the fiche title,
 // then a 2-column table whose rows alternate a header row (two labels) and a
 // content row (two bullet lists).
@@ -102,6 +103,18 @@ func tableField(label string) (registre.Field, bool) {
 // header rows.
 func (Parser) Detect(doc *registre.Document) float64 {
 	if doc == nil {
+		return 0
+	}
+	if !hasPositions(doc) {
+		// Read without positions (Markdown, HTML, Word): the table's
+		// rows are table blocks.
+		banners, subs := detectFlow(doc)
+		switch {
+		case banners > 0 && subs >= 2:
+			return 0.95
+		case subs >= 2:
+			return 0.7
+		}
 		return 0
 	}
 	banners, subs, positioned := 0, 0, false
@@ -288,11 +301,14 @@ func (Parser) Extract(ctx context.Context, doc *registre.Document) ([]registre.R
 	if doc == nil {
 		return nil, nil
 	}
-	byPage, pages := boxes(doc)
 	org := labels.Organisation(doc.Title + "\n" + head(doc.Text, 3000))
 	if org == "" {
 		org = "Cnam"
 	}
+	if !hasPositions(doc) {
+		return extractFlow(ctx, doc, org)
+	}
+	byPage, pages := boxes(doc)
 	st := &state{
 		doc: doc, org: org, boundary: gutter(byPage), toc: tableOfContents(byPage),
 		margin: leftMargin(byPage), styled: hasStyles(byPage),
