@@ -20,9 +20,10 @@ var stopwords = map[string]bool{
 	"gestion": true, "gerer": true, "suivi": true, "donnees": true, "traitement": true, "traitements": true, "permettre": true,
 }
 
-func contentTokens(s string) []string {
+// contentWords drops stop words and one-letter words from tokens' output.
+func contentWords(ws []string) []string {
 	var out []string
-	for _, t := range tokens(s) {
+	for _, t := range ws {
 		if !stopwords[t] && len(t) > 1 {
 			out = append(out, t)
 		}

@@ -78,6 +78,8 @@ type Corpus struct {
 	items  []corpusItem
 	tokens map[string]int32
 	orgs   map[string]int32
+	// rawOrgs caches orgs by the organisation as written.
+	rawOrgs map[string]int32
 	// orgNames[k] is the normalised name of organisation k (pairs are
 	// listed in this order, as the rules always did).
 	orgNames []string
@@ -95,7 +97,7 @@ type Corpus struct {
 
 // NewCorpus returns an empty corpus for e's rules.
 func (e *Engine) NewCorpus() *Corpus {
-	return &Corpus{e: e, tokens: map[string]int32{}, orgs: map[string]int32{}, strs: map[string]string{}}
+	return &Corpus{e: e, tokens: map[string]int32{}, orgs: map[string]int32{}, rawOrgs: map[string]int32{}, strs: map[string]string{}}
 }
 
 // Len is the number of records added.
@@ -127,30 +129,42 @@ func (c *Corpus) Add(r *registre.Record) {
 		docDate:  deref(r.Source.DocumentDate),
 		implDate: deref(r.ImplementationDate),
 	}
-	orgKey := normKey(r.Organisation)
-	k, ok := c.orgs[orgKey]
+	k, ok := c.rawOrgs[r.Organisation]
 	if !ok {
-		k = int32(len(c.orgNames))
-		c.orgs[orgKey] = k
-		c.orgNames = append(c.orgNames, orgKey)
+		orgKey := normKey(r.Organisation)
+		k, ok = c.orgs[orgKey]
+		if !ok {
+			k = int32(len(c.orgNames))
+			c.orgs[orgKey] = k
+			c.orgNames = append(c.orgNames, orgKey)
+		}
+		c.rawOrgs[r.Organisation] = k
 	}
 	it.orgKey = k
 
-	name := normKey(r.Name)
+	// Each text is folded and split once (folding is most of the cost of
+	// a record): its key and its content tokens come from the same words.
+	nameWords := tokens(r.Name)
+	name := strings.Join(nameWords, " ")
 	var ps []string
-	for _, p := range append(append([]string(nil), r.Purposes...), r.SubPurposes...) {
-		if k := normKey(p); k != "" {
-			ps = append(ps, k)
+	var purposeWords [][]string
+	for _, list := range [][]string{r.Purposes, r.SubPurposes} {
+		for _, p := range list {
+			ws := tokens(p)
+			purposeWords = append(purposeWords, ws)
+			if k := strings.Join(ws, " "); k != "" {
+				ps = append(ps, k)
+			}
 		}
 	}
 	if name != "" || len(ps) > 0 {
 		sort.Strings(ps)
 		ps = dedupSorted(ps)
-		it.dup = sha256Key(orgKey + "\x00" + name + "\x00" + strings.Join(ps, "\x01"))
+		it.dup = sha256Key(c.orgNames[k] + "\x00" + name + "\x00" + strings.Join(ps, "\x01"))
 		it.hasDup = true
 	}
 
-	nameToks := contentTokens(r.Name)
+	nameToks := contentWords(nameWords)
 	toks := make([]int32, 0, 2*len(nameToks))
 	add := func(ts []string) {
 		for _, t := range ts {
@@ -164,11 +178,8 @@ func (c *Corpus) Add(r *registre.Record) {
 	}
 	add(nameToks)
 	add(nameToks)
-	for _, p := range r.Purposes {
-		add(contentTokens(p))
-	}
-	for _, p := range r.SubPurposes {
-		add(contentTokens(p))
+	for _, ws := range purposeWords {
+		add(contentWords(ws))
 	}
 	it.toks = toks
 
@@ -311,8 +322,8 @@ func (c *Corpus) sameProcessing(min float64) []xpair {
 		w float64
 	}
 	type jw struct {
-		j int32
-		w float64
+		j, org int32 // the organisation travels along: no look-up per visit
+		w      float64
 	}
 	nf := float64(n)
 	vecs := make([][]tw, n)
@@ -339,7 +350,7 @@ func (c *Corpus) sameProcessing(min float64) []xpair {
 		norm = math.Sqrt(norm)
 		for k := range v {
 			v[k].w /= norm
-			posting[v[k].t] = append(posting[v[k].t], jw{int32(i), v[k].w})
+			posting[v[k].t] = append(posting[v[k].t], jw{int32(i), c.items[i].orgKey, v[k].w})
 		}
 		vecs[i] = v
 	}
@@ -382,7 +393,18 @@ func (c *Corpus) sameProcessing(min float64) []xpair {
 	best := make([][]cand, n)
 	scores := make([]float64, n)
 	var touched []int32
-	byOrg := map[int32]cand{}
+	// byOrg[o] is i's best candidate in organisation o (j = -1: none yet).
+	byOrg := make([]cand, len(c.orgNames))
+	for o := range byOrg {
+		byOrg[o].j = -1
+	}
+	var orgsSeen []int32
+	// orgOf is the items' organisations, compact: the candidate loop reads
+	// it at random, and the items are too big for the cache.
+	orgOf := make([]int32, n)
+	for i := range c.items {
+		orgOf[i] = c.items[i].orgKey
+	}
 	for i := range c.items {
 		oi := c.items[i].orgKey
 		for _, x := range vecs[i] {
@@ -390,7 +412,7 @@ func (c *Corpus) sameProcessing(min float64) []xpair {
 				continue
 			}
 			for _, p := range posting[x.t] {
-				if c.items[p.j].orgKey == oi {
+				if p.org == oi {
 					continue
 				}
 				if scores[p.j] == 0 {
@@ -399,21 +421,26 @@ func (c *Corpus) sameProcessing(min float64) []xpair {
 				scores[p.j] += x.w * p.w
 			}
 		}
-		clear(byOrg)
 		for _, j := range touched {
 			s := scores[j]
 			scores[j] = 0
-			o := c.items[j].orgKey
-			if b, ok := byOrg[o]; !ok || s > b.sim || (s == b.sim && j < b.j) {
-				byOrg[o] = cand{o, j, s}
+			o := orgOf[j]
+			b := &byOrg[o]
+			if b.j < 0 {
+				orgsSeen = append(orgsSeen, o)
+				*b = cand{o, j, s}
+			} else if s > b.sim || (s == b.sim && j < b.j) {
+				*b = cand{o, j, s}
 			}
 		}
 		touched = touched[:0]
-		for _, b := range byOrg {
-			if b.sim >= min {
+		for _, o := range orgsSeen {
+			if b := byOrg[o]; b.sim >= min {
 				best[i] = append(best[i], b)
 			}
+			byOrg[o].j = -1
 		}
+		orgsSeen = orgsSeen[:0]
 		sort.Slice(best[i], func(a, b int) bool {
 			return c.orgNames[best[i][a].org] < c.orgNames[best[i][b].org]
 		})

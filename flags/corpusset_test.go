@@ -2,6 +2,10 @@ package flags
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -207,4 +211,67 @@ func TestCorpusWorkBound(t *testing.T) {
 			t.Errorf("bound %g: %d pairs, %d words skipped; want pairs %v, skipped %v", c.bound, len(pairs), cs.Skipped, c.wantPairs, c.skipped)
 		}
 	}
+}
+
+// BenchmarkCorpus measures the corpus rules over records shaped like
+// "registre bench gen" output (6 bodies, 22 processing names, 8 purposes,
+// one register of ~6 records per file): the worst case for the matching,
+// where every name is shared by thousands of records. REGISTRE_CORPUS_N
+// sets the size (the 100k-file benchmark is ~600000 records).
+func BenchmarkCorpus(b *testing.B) {
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("REGISTRE_CORPUS_N")); err == nil && v > 0 {
+		n = v
+	}
+	orgs := []string{"Cramif", "CPAM du Val-de-Marne", "CPAM de Paris", "CGSS de la Guadeloupe", "Carsat Bretagne", "MSA Dordogne, Lot et Garonne"}
+	names := []string{"Gestion des dossiers oppositions", "Suivi des créances", "Gestion de la relation client", "Plateforme téléphonique",
+		"Prise de rendez-vous des patients", "Tarification des risques professionnels", "Gestion des indemnités journalières",
+		"Contrôle médical des arrêts de travail", "Allocation de cessation anticipée amiante", "Paiement des créances en ligne",
+		"Gestion des réclamations", "Recouvrement des indus", "Enquêtes de satisfaction", "Gestion du courrier entrant",
+		"Annuaire des agents", "Vidéoprotection des locaux", "Contrôle d'accès aux bâtiments", "Formation des agents",
+		"Service social régional", "Prévention des risques professionnels", "Lutte contre la fraude", "Archivage électronique"}
+	acronyms := []string{"SNTRP", "SUCRE", "MEDIALOG+", "ESPACE RDV", "EPTICA", "ALIOPP", "WEBACCUEIL", "ARAMIS", "DIADEME", "HIPPOCRATE", "PROGRES", "GRC"}
+	purposes := []string{
+		"Assurer le suivi des demandes reçues et des réponses apportées aux assurés",
+		"Calculer et notifier le taux de cotisation accidents du travail des établissements",
+		"Permettre aux assurés de prendre rendez-vous en ligne et gérer les files d'attente de l'accueil physique",
+		"Recouvrer les sommes indûment versées et suivre les échéanciers de remboursement",
+		"Contrôler la justification médicale des arrêts de travail et des prestations servies",
+		"Mesurer la satisfaction des usagers et améliorer la qualité du service rendu",
+		"Accompagner les assurés fragilisés par la maladie ou le handicap dans leur maintien dans l'emploi",
+		"Garantir la sécurité des biens et des personnes dans les locaux de la caisse",
+	}
+	retentions := []string{"5 ans à compter de la clôture du dossier", "2 ans pour le suivi de l'instruction", "10 ans", "30 jours pour les images de vidéoprotection", "Durée du contrat + 2 ans"}
+	r := rand.New(rand.NewPCG(1, 2))
+	pick := func(s []string) string { return s[r.IntN(len(s))] }
+	e := New(WithNow(testNow))
+	for b.Loop() {
+		var before runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		c := e.NewCorpus()
+		for i := range n {
+			file := i / 6
+			rec := registre.Record{
+				ID:           fmt.Sprintf("rec-%07d", i),
+				Organisation: orgs[file%len(orgs)],
+				Name:         fmt.Sprintf("%s (%s) n°%d-%d", pick(names), pick(acronyms), file, i%6+1),
+				Purposes:     []string{pick(purposes) + ". " + pick(purposes) + "."},
+				Source:       registre.Source{Path: fmt.Sprintf("/data/registres/%06d-registre.html", file), Locator: fmt.Sprintf("div#traitement-%d", i%6+1)},
+				Retention:    registre.Retention{Text: registre.Str(pick(retentions))},
+			}
+			c.Add(&rec)
+		}
+		var after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		changed := 0
+		if err := c.Changes(func(int, []registre.Flag) error { changed++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(n), "projection-bytes/record")
+		b.ReportMetric(float64(changed), "changed")
+		b.ReportMetric(float64(c.Skipped), "skipped-words")
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
 }
