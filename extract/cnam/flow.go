@@ -3,6 +3,7 @@ package cnam
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -39,7 +40,7 @@ func readCell(c registre.Cell) flowCell {
 		return fc
 	}
 	if b := bs[0]; b.Kind == registre.BlockParagraph || b.Kind == registre.BlockHeading {
-		if f, ok := tableField(b.Text); ok {
+		if f, ok := cellLabel(b); ok {
 			fc.field, fc.known, fc.label = f, true, &bs[0]
 			fc.content = bs[1:]
 			return fc
@@ -47,6 +48,32 @@ func readCell(c registre.Cell) flowCell {
 	}
 	fc.content = bs
 	return fc
+}
+
+// suiteRe is the "(suite)" a label repeated on the next page carries.
+var suiteRe = regexp.MustCompile(`(?i)\s*\(suite\)\s*$`)
+
+// cellLabel returns the field a cell's first paragraph names. A plain
+// paragraph must be one of the table's own labels: a content cell can hold
+// a short text that the label dictionary knows ("DPO", "Oui"). A bold one
+// may be any label the dictionary knows.
+func cellLabel(b registre.Block) (registre.Field, bool) {
+	// Labels are short: a long cell is content, found without folding it
+	// (detection looks at every cell of every table, spreadsheets too).
+	if len(b.Text) < 10 && !b.Bold || len(b.Text) > 80 {
+		return "", false
+	}
+	t := b.Text
+	if strings.Contains(t, "(") {
+		t = suiteRe.ReplaceAllString(t, "")
+	}
+	if f, ok := tableLabels[labels.Norm(t)]; ok {
+		return f, true
+	}
+	if !b.Bold {
+		return "", false
+	}
+	return tableField(b.Text)
 }
 
 // flowRow is a table row of two cells (wider rows keep their first two:
@@ -99,20 +126,41 @@ func hasPositions(doc *registre.Document) bool {
 // cells of a document read without positions.
 func detectFlow(doc *registre.Document) (banners, subs int) {
 	for _, b := range doc.Blocks {
+		if banners > 0 && subs >= 2 {
+			break // enough to claim the document
+		}
 		switch b.Kind {
 		case registre.BlockHeading, registre.BlockParagraph:
 			if bannerRe.MatchString(b.Text) {
 				banners++
 			}
 		case registre.BlockTable:
-			for _, r := range flowRows(b) {
-				if r.known() && r.isSub() {
-					subs++
+			for _, cells := range b.Rows {
+				for c := 0; c < 2 && c < len(cells); c++ {
+					if isSubLabel(cells[c]) {
+						subs++
+						break
+					}
 				}
 			}
 		}
 	}
 	return banners, subs
+}
+
+// isSubLabel reports whether a cell starts with the "Sous-finalités"
+// label. The test on its first letters first keeps detection cheap on
+// large spreadsheets.
+func isSubLabel(c registre.Cell) bool {
+	if len(c.Blocks) == 0 {
+		return false
+	}
+	t := c.Blocks[0].Text
+	if len(t) < 4 || t[0]|0x20 != 's' || t[1]|0x20 != 'o' || t[2]|0x20 != 'u' {
+		return false
+	}
+	fc := readCell(c)
+	return fc.known && fc.field == registre.FieldSubPurposes
 }
 
 // banner is a fiche banner waiting for the table it heads.
@@ -152,10 +200,14 @@ func extractFlow(ctx context.Context, doc *registre.Document, org string) ([]reg
 		}
 	}
 	inferNumbers(fl.out)
+	title := coverTitle(doc)
 	var recs []registre.RawRecord
 	prev := 0
 	for _, f := range fl.out {
 		rec := f.finish(doc)
+		if rec.DocumentTitle == "" {
+			rec.DocumentTitle = title
+		}
 		if f.number == 0 {
 			// No printed number and no page: the fiche is known by the
 			// numbered fiche it follows.
@@ -183,6 +235,26 @@ func extractFlow(ctx context.Context, doc *registre.Document, org string) ([]reg
 	}
 	markShared(recs)
 	return recs, nil
+}
+
+// coverTitle is the register's title when the reader found none in the
+// file's metadata: its first level-1 heading, unless that heading is
+// already a domain ("01 | GESTION DES DROITS") or a fiche banner.
+func coverTitle(doc *registre.Document) string {
+	if doc.Title != "" {
+		return doc.Title
+	}
+	for _, b := range doc.Blocks {
+		if b.Kind != registre.BlockHeading || b.Level != 1 {
+			continue
+		}
+		t := strings.TrimSpace(b.Text)
+		if t == "" || (t[0] >= '0' && t[0] <= '9') || bannerRe.MatchString(t) {
+			return ""
+		}
+		return t
+	}
+	return ""
 }
 
 // text reads a heading or paragraph outside the tables: a banner, the

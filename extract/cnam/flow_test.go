@@ -91,6 +91,9 @@ func TestExtractCnamMarkdown(t *testing.T) {
 	if n, _ := byKey["fiche-after-39"].First(registre.FieldName); !strings.HasPrefix(n.Text, "Évaluer la satisfaction des professionnels") {
 		t.Errorf("fiche 41 (no banner) name %q, want the title above its table", n.Text)
 	}
+	if title := "TRAITEMENTS DE DONNÉES PERSONNELLES OPÉRÉS PAR L'ASSURANCE MALADIE"; recs[0].DocumentTitle != title {
+		t.Errorf("document title %q, want the cover's %q", recs[0].DocumentTitle, title)
+	}
 	if _, ok := byKey["fiche-50"].First(registre.FieldReference); ok {
 		t.Errorf("fiche 50 has a reference value, the register prints none")
 	}
@@ -189,6 +192,12 @@ func TestExtractFlowShapes(t *testing.T) {
 				"fiche-1 name=Premier traitement sub_purposes=Gérer legal_basis_text=Article 6-1-c du RGPD",
 				"fiche-7 name=Septième sub_purposes=Gérer legal_basis_text=Article 6-1-c du RGPD retention.text=5 ans rights.text=DPO",
 			},
+		},
+		{
+			name: "pipe tables with HTML lists in their cells",
+			in: banner1 + "| Sous-finalités | Fondements juridiques |\n|---|---|\n| <ul><li>• Gérer</li><li>• Produire</li></ul> | Article 6-1-c du RGPD<br>L. 111-2-2 |\n\n" +
+				"| Durée de conservation | Droits des personnes concernées |\n|---|---|\n| 5 ans | DPO |\n",
+			want: []string{"fiche-1 name=Premier traitement sub_purposes=Gérer|Produire legal_basis_text=Article 6-1-c du RGPD|L. 111-2-2 retention.text=5 ans rights.text=DPO"},
 		},
 		{
 			name: "content continued with no header row",
