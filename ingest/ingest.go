@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -154,7 +155,7 @@ func Sniff(name string, data []byte) (registre.Format, error) {
 	}
 	lower := strings.ToLower(string(head))
 	for _, m := range []string{"<!doctype html", "<html", "<body", "<head", "<div", "<p>", "<p ", "<table", "<ul>", "<h1", "<h2"} {
-		if strings.Contains(lower, m) {
+		if strings.Contains(lower, m) && !markdownWithHTML(lower) {
 			return registre.FormatHTML, nil
 		}
 	}
@@ -163,6 +164,21 @@ func Sniff(name string, data []byte) (registre.Format, error) {
 		return registre.FormatMD, nil
 	}
 	return registre.FormatTXT, nil
+}
+
+// mdHeadingRe is a Markdown heading at the start of a line.
+var mdHeadingRe = regexp.MustCompile(`(?m)^#{1,6} \S`)
+
+// markdownWithHTML: a PDF-to-Markdown conversion keeps HTML fragments for
+// what Markdown cannot say (<p>, <ul> lists inside table cells), but it has
+// Markdown headings and no HTML document markup.
+func markdownWithHTML(lower string) bool {
+	for _, m := range []string{"<!doctype html", "<html", "<body", "<head"} {
+		if strings.Contains(lower, m) {
+			return false
+		}
+	}
+	return mdHeadingRe.MatchString(lower)
 }
 
 func sniffZip(data []byte) (registre.Format, error) {

@@ -48,6 +48,10 @@ func TestSniff(t *testing.T) {
 		{"a.doc", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, []byte("W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t\x00")...), registre.FormatDOC, ""},
 		{"a.xls", []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 1, 2}, "", "not a Word document"},
 		{"notes.md", []byte("# Registre\n"), registre.FormatMD, ""},
+		// A PDF converted to Markdown: HTML lists in tab-separated cells.
+		{"registre.txt", []byte("# 01 | GESTION – Fiche 1\n\n<p><b>Sous-finalités</b></p> <ul><li>a</li></ul>\t<p><b>Fondements juridiques</b></p>\n"), registre.FormatTXT, ""},
+		{"fragment.txt", []byte("<p>Registre</p>\n<ul><li># 1</li></ul>\n"), registre.FormatHTML, ""},
+		{"page.md", []byte("<html><body>\n# not a heading\n<p>x</p></body></html>"), registre.FormatHTML, ""},
 		{"notes.txt", []byte("Nom du traitement : X\n"), registre.FormatTXT, ""},
 		{"empty.pdf", []byte("  \n"), "", "empty file"},
 		{"random.docx", []byte{0x00, 0x9f, 0x12, 0xff, 0x00, 0x01, 0x02, 0x03}, "", "binary content"},

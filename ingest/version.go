@@ -15,7 +15,8 @@ import (
 
 // Version covers sniffing and dispatch (what every format goes through).
 // Bump it when Sniff or Read change what any file gives.
-const Version = 1
+// 2: Markdown with HTML fragments (PDF conversions) is text, not HTML.
+const Version = 2
 
 // ReaderVersion names the version of everything that reads a file of format
 // f: the dispatch plus that format's reader. The bulk ledger keys its work on
