@@ -11,11 +11,10 @@ import (
 // (points, Y grows down, Y is the baseline).
 type glyph struct {
 	s      string
-	dir    int // text direction in quarter turns counter-clockwise (0-3)
 	x, y   float64
 	w      float64
 	size   float64
-	font   string
+	dir    int8 // text direction in quarter turns counter-clockwise (0-3)
 	bold   bool
 	italic bool
 }
@@ -44,6 +43,49 @@ func (x matrix) mul(y matrix) matrix {
 		}
 	}
 	return z
+}
+
+// affine reports whether m is a finite affine matrix (last column 0 0 1),
+// as every matrix of a well-formed content stream is. For those, the
+// products by the zeros of the last column add nothing to mul's sums: each
+// sum starts from +0 and so is never −0, and adding ±0 leaves it as it is.
+// show relies on this to compute only what moves from glyph to glyph, bit
+// for bit as mul would. (A non-finite entry would turn 0 × Inf into NaN,
+// so those go through mul.)
+func (m matrix) affine() bool {
+	s := 0.0
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			s += m[i][j] - m[i][j] // NaN unless finite
+		}
+	}
+	return s == 0 && m[0][2] == 0 && m[1][2] == 0 && m[2][2] == 1
+}
+
+func finite(v float64) bool { return v-v == 0 }
+
+// origin is row 2 (the translation) of [a 0 0; 0 b 0; 0 rise 1]·tm·ctm,
+// computed as mul computes it, for affine tm and ctm and finite a, b, rise
+// (which it does not need: they only reach rows 0 and 1).
+func origin(rise float64, tm, ctm *matrix) (x, y float64) {
+	// Row 2 of sm·tm; its last entry is 1.
+	u0 := 0 + rise*tm[1][0] + tm[2][0]
+	u1 := 0 + rise*tm[1][1] + tm[2][1]
+	// Row 2 of (sm·tm)·ctm.
+	x = 0 + u0*ctm[0][0] + u1*ctm[1][0] + ctm[2][0]
+	y = 0 + u0*ctm[0][1] + u1*ctm[1][1] + ctm[2][1]
+	return x, y
+}
+
+// translate sets m to [1 0 0; 0 1 0; tx 0 1]·m as mul computes it, for an
+// affine m and a finite tx.
+func (m *matrix) translate(tx float64) {
+	for j := 0; j < 2; j++ {
+		m[2][j] = 0 + tx*m[0][j] + m[2][j]
+		m[0][j] = 0 + m[0][j]
+		m[1][j] = 0 + m[1][j]
+	}
+	m[0][2], m[1][2], m[2][2] = 0, 0, 1
 }
 
 // fontInfo caches what text extraction needs from a font dictionary.
@@ -186,8 +228,9 @@ const maxFormDepth = 8
 // ledongthuc's own Page.Content appends a phantom glyph after every TJ
 // array and ignores word spacing, so we run its Interpret ourselves on the
 // same primitives. Panics are the caller's to recover.
-func extractPage(p lpdf.Page, shared map[string]*fontInfo) pageContent {
-	var pc pageContent
+// The glyphs are appended to buf[:0].
+func extractPage(p lpdf.Page, shared map[string]*fontInfo, buf []glyph) pageContent {
+	pc := pageContent{glyphs: buf[:0]}
 	box := inherited(p.V, "MediaBox")
 	llx, lly, urx, ury := 0.0, 0.0, 595.0, 842.0
 	if box.Kind() == lpdf.Array && box.Len() == 4 {
@@ -306,6 +349,22 @@ func run(strm, res lpdf.Value, g textState, cache, shared map[string]*fontInfo, 
 		if f.twoByte {
 			step = 2
 		}
+		// trm = [tfs·th 0 0; 0 tfs 0; 0 rise 1] · tm · ctm. Within one
+		// string only tm's last row (the translation) moves, so when the
+		// matrices are affine the first two rows of trm — the glyph's size,
+		// direction and horizontal scale — are computed once and the last
+		// row per glyph, with mul's own operations in mul's order minus
+		// the ±0 terms (see affine).
+		sm := matrix{{g.tfs * g.th, 0, 0}, {0, g.tfs, 0}, {0, g.rise, 1}}
+		fast := sm.affine() && g.tm.affine() && g.ctm.affine()
+		var size, scale float64
+		var dir int8
+		if fast {
+			trm := sm.mul(g.tm).mul(g.ctm)
+			size = math.Hypot(trm[1][0], trm[1][1])
+			scale = math.Hypot(trm[0][0], trm[0][1])
+			dir = int8(quarterTurns(trm[0][0], trm[0][1]))
+		}
 		for i := 0; i+step <= len(raw); i += step {
 			code := raw[i : i+step]
 			c := int(code[0])
@@ -313,13 +372,21 @@ func run(strm, res lpdf.Value, g textState, cache, shared map[string]*fontInfo, 
 				c = c<<8 | int(code[1])
 			}
 			w0 := f.width(c)
-			trm := matrix{{g.tfs * g.th, 0, 0}, {0, g.tfs, 0}, {0, g.rise, 1}}.mul(g.tm).mul(g.ctm)
-			size := math.Hypot(trm[1][0], trm[1][1])
+			var x, y float64
+			if fast {
+				x, y = origin(g.rise, &g.tm, &g.ctm)
+			} else {
+				trm := sm.mul(g.tm).mul(g.ctm)
+				x, y = trm[2][0], trm[2][1]
+				size = math.Hypot(trm[1][0], trm[1][1])
+				scale = math.Hypot(trm[0][0], trm[0][1])
+				dir = int8(quarterTurns(trm[0][0], trm[0][1]))
+			}
 			s := f.decode(code)
 			if s != "" && s != "\x00" {
 				pc.glyphs = append(pc.glyphs, glyph{
-					s: s, x: trm[2][0], y: trm[2][1], dir: quarterTurns(trm[0][0], trm[0][1]), w: w0 / 1000 * math.Hypot(trm[0][0], trm[0][1]),
-					size: size, font: f.name, bold: f.bold, italic: f.italic,
+					s: s, x: x, y: y, dir: dir, w: w0 / 1000 * scale,
+					size: size, bold: f.bold, italic: f.italic,
 				})
 			}
 			tx := w0/1000*g.tfs + g.tc
@@ -327,6 +394,13 @@ func run(strm, res lpdf.Value, g textState, cache, shared map[string]*fontInfo, 
 				tx += g.tw
 			}
 			tx *= g.th
+			if fast && finite(tx) {
+				g.tm.translate(tx)
+				// An overflow to infinity: mul from here on.
+				fast = finite(g.tm[2][0]) && finite(g.tm[2][1])
+				continue
+			}
+			fast = false
 			g.tm = matrix{{1, 0, 0}, {0, 1, 0}, {tx, 0, 1}}.mul(g.tm)
 		}
 	}
@@ -340,9 +414,13 @@ func run(strm, res lpdf.Value, g textState, cache, shared map[string]*fontInfo, 
 		g.tlm = matrix{{1, 0, 0}, {0, 1, 0}, {0, -g.tl, 1}}.mul(g.tlm)
 		g.tm = g.tlm
 	}
+	var argBuf []lpdf.Value // reused: the operands never outlive their operator
 	lpdf.Interpret(strm, func(stk *lpdf.Stack, op string) {
 		n := stk.Len()
-		args := make([]lpdf.Value, n)
+		if cap(argBuf) < n {
+			argBuf = make([]lpdf.Value, n)
+		}
+		args := argBuf[:n]
 		for i := n - 1; i >= 0; i-- {
 			args[i] = stk.Pop()
 		}

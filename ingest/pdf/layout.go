@@ -1,8 +1,9 @@
 package pdf
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -43,7 +44,13 @@ type line struct {
 // follows the font size, so superscripts stay on their line), orders each line
 // left to right and cuts it into segments at wide gaps.
 func buildLines(gs []glyph) []line {
-	gs = append([]glyph(nil), gs...)
+	return buildLinesInPlace(append([]glyph(nil), gs...))
+}
+
+// buildLinesInPlace is buildLines reusing gs, which it reorders and
+// overwrites: the reader keeps one glyph buffer for all the pages of a file.
+// The lines keep no reference to gs.
+func buildLinesInPlace(gs []glyph) []line {
 	// Drop control characters and zero-size glyphs: they carry no text.
 	k := 0
 	for _, g := range gs {
@@ -58,7 +65,7 @@ func buildLines(gs []glyph) []line {
 		k++
 	}
 	gs = gs[:k]
-	sort.SliceStable(gs, func(i, j int) bool { return gs[i].y < gs[j].y })
+	slices.SortStableFunc(gs, func(a, b glyph) int { return cmp.Compare(a.y, b.y) })
 	var groups [][]glyph
 	for i := 0; i < len(gs); {
 		// The line's reference baseline is that of its largest glyph, so a
@@ -79,9 +86,10 @@ func buildLines(gs []glyph) []line {
 		i = j
 	}
 	lines := make([]line, 0, len(groups))
+	var c cutter
 	for _, grp := range groups {
-		sort.SliceStable(grp, func(i, j int) bool { return grp[i].x < grp[j].x })
-		lines = append(lines, line{y: baseline(grp), segs: cutSegments(grp)})
+		slices.SortStableFunc(grp, func(a, b glyph) int { return cmp.Compare(a.x, b.x) })
+		lines = append(lines, line{y: baseline(grp), segs: c.cutSegments(grp)})
 	}
 	return lines
 }
@@ -89,12 +97,22 @@ func buildLines(gs []glyph) []line {
 // baseline is the most common baseline of a line's glyphs (weighted by size).
 func baseline(gs []glyph) float64 {
 	best, bestW := gs[0].y, 0.0
-	w := map[float64]float64{}
+	// A line has a handful of distinct baselines: a slice beats a map.
+	type weight struct{ y, w float64 }
+	var buf [8]weight
+	ws := buf[:0]
 	for _, g := range gs {
 		y := math.Round(g.y*4) / 4
-		w[y] += g.size
-		if w[y] > bestW || (w[y] == bestW && y < best) {
-			best, bestW = y, w[y]
+		k := 0
+		for k < len(ws) && ws[k].y != y {
+			k++
+		}
+		if k == len(ws) {
+			ws = append(ws, weight{y: y})
+		}
+		ws[k].w += g.size
+		if w := ws[k].w; w > bestW || (w == bestW && y < best) {
+			best, bestW = y, w
 		}
 	}
 	return best
@@ -108,16 +126,32 @@ const (
 	segGap   = 1.0
 )
 
+// cutter holds the buffers cutSegments reuses from line to line.
+type cutter struct {
+	cur   []glyph
+	sizes []sizeCount
+}
+
+type sizeCount struct {
+	size float64
+	n    int
+}
+
 func cutSegments(gs []glyph) []segment {
+	var c cutter
+	return c.cutSegments(gs)
+}
+
+func (c *cutter) cutSegments(gs []glyph) []segment {
 	var segs []segment
-	var cur []glyph
+	cur := c.cur[:0]
 	flush := func() {
 		if len(cur) > 0 {
-			if s, ok := makeSegment(cur); ok {
+			if s, ok := c.makeSegment(cur); ok {
 				segs = append(segs, s)
 			}
 		}
-		cur = nil
+		cur = cur[:0] // makeSegment keeps nothing of it
 	}
 	lastEnd := 0.0
 	for _, g := range gs {
@@ -142,6 +176,7 @@ func cutSegments(gs []glyph) []segment {
 		}
 	}
 	flush()
+	c.cur = cur
 	return segs
 }
 
@@ -157,9 +192,17 @@ func text(gs []glyph) string {
 // apart by more than a fraction of an em and no space glyph is there. It
 // cuts the text into style runs wherever bold, italic or size changes.
 func makeSegment(gs []glyph) (segment, bool) {
+	var c cutter
+	return c.makeSegment(gs)
+}
+
+func (c *cutter) makeSegment(gs []glyph) (segment, bool) {
 	var b strings.Builder
+	b.Grow(len(gs) + 8)
 	var runs []styledRun
-	sizes := map[float64]int{}
+	// Characters per font size: a segment has one or two sizes, so a
+	// reused slice rather than a map.
+	sizes := c.sizes[:0]
 	var prevEnd float64
 	x0, x1 := math.Inf(1), math.Inf(-1)
 	space := func() {
@@ -194,15 +237,23 @@ func makeSegment(gs []glyph) (segment, bool) {
 		prevEnd = g.x + g.w
 		x0 = math.Min(x0, g.x)
 		x1 = math.Max(x1, g.x+g.w)
-		sizes[size] += len(g.s)
+		k := 0
+		for k < len(sizes) && sizes[k].size != size {
+			k++
+		}
+		if k == len(sizes) {
+			sizes = append(sizes, sizeCount{size: size})
+		}
+		sizes[k].n += len(g.s)
 	}
+	c.sizes = sizes
 	if len(runs) == 0 {
 		return segment{}, false
 	}
 	size, n := 0.0, -1
-	for s, c := range sizes {
-		if c > n || (c == n && s > size) {
-			size, n = s, c
+	for _, sc := range sizes {
+		if sc.n > n || (sc.n == n && sc.size > size) {
+			size, n = sc.size, sc.n
 		}
 	}
 	t := strings.TrimRight(b.String(), " ")

@@ -184,14 +184,14 @@ func u16(rs []rune) []uint16 {
 	return out
 }
 
-// page reads one page's glyphs under recover.
-func page(p lpdf.Page, fonts map[string]*fontInfo) (pc pageContent, err error) {
+// page reads one page's glyphs under recover, appending them to buf[:0].
+func page(p lpdf.Page, fonts map[string]*fontInfo, buf []glyph) (pc pageContent, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			err = fmt.Errorf("ledongthuc/pdf panicked: %v", x)
 		}
 	}()
-	return extractPage(p, fonts), nil
+	return extractPage(p, fonts, buf), nil
 }
 
 // pageResult is one page turned into paragraphs, or the reason it fell back.
@@ -235,11 +235,12 @@ func readPages(ctx context.Context, path string, data []byte, r *lpdf.Reader) (*
 	pageLines := make([][]line, n)
 	fonts := map[string]*fontInfo{}
 	gutters := make([]float64, n)
+	var glyphs []glyph // one buffer for every page: lines copy what they keep
 	for i := 1; i <= n; i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("read page %d: %w", i, err)
 		}
-		pc, err := page(pgs[i-1], fonts)
+		pc, err := page(pgs[i-1], fonts, glyphs)
 		res := &results[i-1]
 		res.images = pc.images
 		if err != nil {
@@ -247,7 +248,8 @@ func readPages(ctx context.Context, path string, data []byte, r *lpdf.Reader) (*
 			bad = append(bad, i)
 			continue
 		}
-		lines := buildLines(pc.glyphs)
+		glyphs = pc.glyphs
+		lines := buildLinesInPlace(pc.glyphs)
 		if garbled(lines) {
 			res.warning = fmt.Sprintf("page %d: text decodes to garbage (font without a usable encoding)", i)
 			bad = append(bad, i)
