@@ -28,6 +28,13 @@ go test -count=1 ./...
 
 # Each fuzz target for a few seconds: new crashers fail the run.
 #
+# -fuzzminimizetime=0: by default the fuzzer spends up to a minute
+# minimizing every new interesting input, which in a 5 s run means most of
+# the time is spent minimizing, not exploring (measured on FuzzRead of
+# ingest/text: 11,789 execs in 10 s with minimization, 226,627 without). A
+# failing input is still written to testdata/fuzz, unminimized; minimize it
+# locally with a plain "go test -fuzz".
+#
 # Go's fuzz coordinator has a race at the end of -fuzztime: it closes the
 # deadline context's Done channel before cancelling its child context, and
 # when it looks in between it reports a bare "context deadline exceeded" as a
@@ -38,7 +45,7 @@ fuzz_once() {
   local pkg=$1 t=$2 log attempt
   log=$(mktemp)
   for attempt in 1 2 3; do
-    if go test -run='^$' -fuzz="^${t}\$" -fuzztime="$FUZZTIME" "$pkg" >"$log" 2>&1; then
+    if go test -run='^$' -fuzz="^${t}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=0 "$pkg" >"$log" 2>&1; then
       rm -f "$log"; return 0
     fi
     if grep -q 'Failing input written to' "$log" || ! grep -qx '    context deadline exceeded' "$log"; then
