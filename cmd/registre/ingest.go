@@ -71,6 +71,10 @@ type ingestConfig struct {
 	Progress time.Duration
 	// NoCorpusFlags skips the corpus pass (flags across files).
 	NoCorpusFlags bool
+	// CorpusGetMax bounds the changed records the corpus pass reads back
+	// one by one (0 = defaultCorpusGetMax, < 0 = always a second scan;
+	// tests exercise both paths with it).
+	CorpusGetMax int
 	// LLM configures the optional LLM assistance (off by default).
 	LLM llmFlags
 	// Versions replaces the pipeline's stage versions (tests simulate a

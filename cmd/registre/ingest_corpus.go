@@ -44,10 +44,10 @@ type corpusStats struct {
 	Pending bool `json:"pending,omitempty"`
 }
 
-// corpusGetMax: up to this many changed records are read back one by one
-// (Get); more are read by a second scan, which costs one pass over the index
-// instead of as many round trips.
-var corpusGetMax = 2000
+// defaultCorpusGetMax: up to this many changed records are read back one by
+// one (Get); more are read by a second scan, which costs one pass over the
+// index instead of as many round trips (ingestConfig.CorpusGetMax overrides).
+const defaultCorpusGetMax = 2000
 
 // corpusPutBatch is how many records the pass puts at once.
 const corpusPutBatch = 500
@@ -186,7 +186,11 @@ func (in *ingester) putCorpusChanges(ctx context.Context, eng *flags.Engine, c *
 		}
 		return nil
 	}
-	if len(changed) <= corpusGetMax {
+	getMax := in.cfg.CorpusGetMax
+	if getMax == 0 {
+		getMax = defaultCorpusGetMax
+	}
+	if len(changed) <= getMax {
 		for _, id := range order {
 			r, err := in.idx.Get(ctx, id)
 			if errors.Is(err, index.ErrNotFound) {

@@ -300,10 +300,8 @@ func TestIngestCorpusDuplicatesAcrossFiles(t *testing.T) {
 func TestIngestCorpusFlagsElasticsearch(t *testing.T) {
 	url := esNode(t)
 	ctx := context.Background()
-	for _, getMax := range []int{corpusGetMax, 0} {
+	for _, getMax := range []int{0, -1} {
 		t.Run(fmt.Sprintf("get-max-%d", getMax), func(t *testing.T) {
-			defer func(v int) { corpusGetMax = v }(corpusGetMax)
-			corpusGetMax = getMax
 			alias := fmt.Sprintf("registre-corpus-test-%d", rand.Uint32())
 			zero := 0
 			x, err := esindex.Open(ctx, esindex.Config{URL: url, Alias: alias, Replicas: &zero})
@@ -316,7 +314,7 @@ func TestIngestCorpusFlagsElasticsearch(t *testing.T) {
 				}
 				x.Close()
 			})
-			rep, out, code := ingestCLI(t, t.TempDir(), "--es-url", url, "--es-index", alias, duplicateTree(t))
+			rep, out, code := ingestWith(t, func(c *ingestConfig) { c.CorpusGetMax = getMax }, t.TempDir(), "--es-url", url, "--es-index", alias, duplicateTree(t))
 			if code != exitOK || rep.Corpus == nil || rep.Corpus.RecordsChanged != 2 {
 				t.Fatalf("ingest: exit %d, corpus %+v; want 2 re-flagged\n%s", code, rep.Corpus, out)
 			}

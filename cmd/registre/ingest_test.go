@@ -60,6 +60,28 @@ func ingestCLI(t *testing.T, data string, args ...string) (*ingestReport, string
 	return &rep, stdout.String() + stderr.String(), code
 }
 
+// ingestWith runs an ingest like ingestCLI, with the parsed configuration
+// adjusted by tune first (for settings no flag exposes).
+func ingestWith(t *testing.T, tune func(*ingestConfig), data string, args ...string) (*ingestReport, string, int) {
+	t.Helper()
+	var out bytes.Buffer
+	full := append([]string{"--data", data, "--workers", "2"}, args...)
+	cfg, code, ok := parseIngest(full, &out)
+	if !ok {
+		t.Fatalf("ingest %v: usage (exit %d)\n%s", args, code, out.String())
+	}
+	tune(&cfg)
+	rep, err := ingestRun(context.Background(), cfg, &out, &out)
+	if err != nil {
+		t.Fatalf("ingest %v: %v\n%s", args, err, out.String())
+	}
+	code = exitOK
+	if len(rep.Failed) > 0 {
+		code = exitFailed
+	}
+	return rep, out.String(), code
+}
+
 // indexContent returns every entry of the embedded index (records and
 // document-status entries) as id → record JSON.
 func indexContent(t *testing.T, data string) map[string]string {
