@@ -4,10 +4,12 @@
 package labels
 
 import (
+	"bytes"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -18,55 +20,96 @@ import (
 // case, NBSP and typographic apostrophes made plain, "(s)" removed, leading
 // bullets and a trailing colon or "(suite)" dropped, spaces collapsed.
 func Norm(s string) string {
-	s = Fold(s)
-	s = strings.ReplaceAll(s, "(s)", "")
-	s = strings.ReplaceAll(s, "(es)", "")
-	s = strings.TrimLeft(s, "•*#-–· \t")
-	s = strings.TrimSpace(s)
-	s = strings.TrimRight(s, ": \t")
+	var buf [128]byte
+	return string(normBytes(appendFold(buf[:0], s)))
+}
+
+// normBytes is Norm's work after folding, on the folded bytes (modified in
+// place): Lookup runs it on a stack buffer, without allocating.
+func normBytes(b []byte) []byte {
+	b = removeAll(b, "(s)")
+	b = removeAll(b, "(es)")
+	b = bytes.TrimLeft(b, "•*#-–· \t")
+	b = bytes.TrimSpace(b)
+	b = bytes.TrimRight(b, ": \t")
 	// Dot leaders of typed lists: "Finalité .......... :".
-	s = strings.TrimRight(s, ". …\t")
-	s = strings.TrimSuffix(s, "(suite)")
-	s = strings.TrimSpace(strings.TrimRight(s, ": \t"))
-	return s
+	b = bytes.TrimRight(b, ". …\t")
+	b = bytes.TrimSuffix(b, []byte("(suite)"))
+	b = bytes.TrimSpace(bytes.TrimRight(b, ": \t"))
+	return b
+}
+
+// removeAll is strings.ReplaceAll(b, old, "") in place: the occurrences
+// are found left to right in the original bytes, as ReplaceAll finds them.
+func removeAll(b []byte, old string) []byte {
+	if !bytes.Contains(b, []byte(old)) {
+		return b
+	}
+	w := 0
+	for r := 0; r < len(b); {
+		if bytes.HasPrefix(b[r:], []byte(old)) {
+			r += len(old)
+			continue
+		}
+		b[w] = b[r]
+		w++
+		r++
+	}
+	return b[:w]
 }
 
 // Fold lower-cases, strips accents, folds ligatures, NBSP, apostrophes and
 // dashes, and collapses white space. Used for label lookup and for
 // accent-insensitive matching of values.
 func Fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := appendFold(make([]byte, 0, len(s)), s)
+	// b is never written again: share its bytes, as strings.Builder does.
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// appendFold appends Fold(s) to dst.
+func appendFold(dst []byte, s string) []byte {
+	start := len(dst)
 	space := false
-	for _, r := range s {
-		switch {
-		case r < utf8.RuneSelf:
-			if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' {
-				space = b.Len() > 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+				space = len(dst) > start
+				continue
+			case c == '`':
+				c = '\''
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			}
+			if space {
+				dst = append(dst, ' ')
+				space = false
+			}
+			dst = append(dst, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		// U+00C0…U+024F (French accented letters) are neither spaces nor
+		// combining marks: skip the table searches.
+		if r < 0xC0 || r >= 0x250 {
+			if unicode.IsSpace(r) {
+				space = len(dst) > start
 				continue
 			}
-			if r == '`' {
-				r = '\''
-			} else if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
+			if unicode.Is(unicode.Mn, r) {
+				continue
 			}
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.Is(unicode.Mn, r):
-			continue
 		}
 		if space {
-			b.WriteByte(' ')
+			dst = append(dst, ' ')
 			space = false
 		}
-		if r < utf8.RuneSelf {
-			b.WriteByte(byte(r))
-			continue
-		}
-		b.WriteString(foldRune(r))
+		dst = append(dst, foldRune(r)...)
 	}
-	return b.String()
+	return dst
 }
 
 // foldRune folds one non-ASCII rune: ligatures spelled out, typographic
@@ -354,13 +397,37 @@ var dict = map[string]registre.Field{
 // Lookup returns the field a label names. A wording the dictionary has
 // only in the singular or only in the plural ("Transfert hors Union
 // européenne" / "Transferts hors Union européenne") is found too.
+//
+// Parsers call it on every line and word prefix of every document, most of
+// which name no field: it folds into stack buffers and looks the maps up
+// with the bytes, so that a miss allocates nothing.
 func Lookup(label string) (registre.Field, bool) {
-	n := Norm(label)
-	if f, ok := dict[n]; ok {
+	var nb, sb [128]byte
+	n := normBytes(appendFold(nb[:0], label))
+	if f, ok := dict[string(n)]; ok {
 		return f, true
 	}
-	f, ok := singularDict[singular(n)]
+	// Most lines are no label: their first word, in the singular, starts
+	// no key of singularDict, and that is cheaper to see than the whole
+	// line in the singular.
+	i := 0
+	for i < len(n) && isSpaceAt(n, i) > 0 {
+		i += isSpaceAt(n, i)
+	}
+	if !singularFirst[string(appendSingular(sb[:0], firstWord(n[i:])))] {
+		return "", false
+	}
+	f, ok := singularDict[string(appendSingular(sb[:0], n))]
 	return f, ok && f != ""
+}
+
+// firstWord is s up to its first white space.
+func firstWord(s []byte) []byte {
+	j := 0
+	for j < len(s) && isSpaceAt(s, j) == 0 {
+		j++
+	}
+	return s[:j]
 }
 
 // singularDict maps the dictionary's keys with every word in the singular
@@ -378,17 +445,69 @@ var singularDict = func() map[string]registre.Field {
 	return m
 }()
 
+// singularFirst holds the first word of every key of singularDict.
+var singularFirst = func() map[string]bool {
+	m := map[string]bool{}
+	for k := range singularDict {
+		m[string(firstWord([]byte(k)))] = true
+	}
+	return m
+}()
+
 // singular drops the plural mark of each word of a folded label: a final
 // "s" or "x" ("donnees" → "donnee", "generaux" → "generau"), the same way
 // on both sides of the comparison.
 func singular(s string) string {
-	words := strings.Fields(s)
-	for i, w := range words {
-		if len(w) > 3 && (strings.HasSuffix(w, "s") || strings.HasSuffix(w, "x")) {
-			words[i] = w[:len(w)-1]
+	return string(appendSingular(nil, []byte(s)))
+}
+
+// appendSingular appends singular(s) to dst: the words of s (split as
+// strings.Fields splits them) joined by one space, each without its plural
+// mark.
+func appendSingular(dst, s []byte) []byte {
+	first := true
+	for i := 0; i < len(s); {
+		if isSpaceAt(s, i) > 0 {
+			i += isSpaceAt(s, i)
+			continue
 		}
+		j := i
+		for j < len(s) && isSpaceAt(s, j) == 0 {
+			if s[j] < utf8.RuneSelf {
+				j++
+			} else {
+				_, size := utf8.DecodeRune(s[j:])
+				j += size
+			}
+		}
+		w := s[i:j]
+		if len(w) > 3 && (w[len(w)-1] == 's' || w[len(w)-1] == 'x') {
+			w = w[:len(w)-1]
+		}
+		if !first {
+			dst = append(dst, ' ')
+		}
+		first = false
+		dst = append(dst, w...)
+		i = j
 	}
-	return strings.Join(words, " ")
+	return dst
+}
+
+// isSpaceAt is the length of the white-space rune (unicode.IsSpace, as
+// strings.Fields tests it) at s[i], or 0.
+func isSpaceAt(s []byte, i int) int {
+	if c := s[i]; c < utf8.RuneSelf {
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
+			return 1
+		}
+		return 0
+	}
+	r, size := utf8.DecodeRune(s[i:])
+	if unicode.IsSpace(r) {
+		return size
+	}
+	return 0
 }
 
 // LookupLoose is Lookup for a label as forms and table headers print it: a

@@ -1,7 +1,10 @@
 package labels
 
 import (
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"registre"
 )
@@ -131,5 +134,120 @@ func BenchmarkFold(b *testing.B) {
 	s := "Catégories de données à caractère personnel concernées par le traitement : santé, NIR"
 	for i := 0; i < b.N; i++ {
 		Fold(s)
+	}
+}
+
+// The string implementations Fold, Norm, singular and Lookup had before
+// they were rewritten over byte buffers: FuzzLookupSameAsStrings holds the
+// rewrite to them.
+func foldStrings(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' {
+				space = b.Len() > 0
+				continue
+			}
+			if r == '`' {
+				r = '\''
+			} else if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case unicode.Is(unicode.Mn, r):
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		if r < utf8.RuneSelf {
+			b.WriteByte(byte(r))
+			continue
+		}
+		b.WriteString(foldRune(r))
+	}
+	return b.String()
+}
+
+func normStrings(s string) string {
+	s = foldStrings(s)
+	s = strings.ReplaceAll(s, "(s)", "")
+	s = strings.ReplaceAll(s, "(es)", "")
+	s = strings.TrimLeft(s, "•*#-–· \t")
+	s = strings.TrimSpace(s)
+	s = strings.TrimRight(s, ": \t")
+	s = strings.TrimRight(s, ". …\t")
+	s = strings.TrimSuffix(s, "(suite)")
+	s = strings.TrimSpace(strings.TrimRight(s, ": \t"))
+	return s
+}
+
+func singularStrings(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if len(w) > 3 && (strings.HasSuffix(w, "s") || strings.HasSuffix(w, "x")) {
+			words[i] = w[:len(w)-1]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func lookupStrings(label string) (registre.Field, bool) {
+	n := normStrings(label)
+	if f, ok := dict[n]; ok {
+		return f, true
+	}
+	f, ok := singularDict[singularStrings(n)]
+	return f, ok && f != ""
+}
+
+func FuzzLookupSameAsStrings(f *testing.F) {
+	for _, s := range []string{"Finalité(s) du traitement :", "• Sous-traitant(s)", "Type de données (suite)", "Finalité ......... :",
+		"Durée de conservation …… ", "((s)s) x", "(e(es)s)", "Catégorie de donnée collectée", "  Œuvre\u00a0–\u2003d’accès ", "\xff\xfe s", "e\u0301te\u0301 Ἀθῆναι"} {
+		f.Add(s)
+	}
+	for _, k := range Known() {
+		f.Add(k)
+		f.Add(strings.ToUpper(k) + "(s) :")
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Fold(s), foldStrings(s); got != want {
+			t.Fatalf("Fold(%q) = %q, was %q", s, got, want)
+		}
+		if got, want := Norm(s), normStrings(s); got != want {
+			t.Fatalf("Norm(%q) = %q, was %q", s, got, want)
+		}
+		if got, want := singular(s), singularStrings(s); got != want {
+			t.Fatalf("singular(%q) = %q, was %q", s, got, want)
+		}
+		gf, gok := Lookup(s)
+		wf, wok := lookupStrings(s)
+		if gf != wf || gok != wok {
+			t.Fatalf("Lookup(%q) = %q, %v; was %q, %v", s, gf, gok, wf, wok)
+		}
+	})
+}
+
+func BenchmarkLookupLoose(b *testing.B) {
+	// labelPrefix's calls on a bullet line of a printed register: every
+	// word prefix, one of which is a label.
+	line := "Catégories de données traitées : identité, NIR, coordonnées bancaires, situation familiale"
+	var prefixes []string
+	for i := range len(line) {
+		if line[i] == ' ' {
+			prefixes = append(prefixes, line[:i])
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, p := range prefixes {
+			LookupLoose(p)
+		}
 	}
 }
