@@ -3,6 +3,7 @@ package flags
 import (
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"registre"
@@ -29,12 +30,48 @@ var (
 	renumbering     = time.Date(2019, 6, 1, 0, 0, 0, 0, time.UTC)
 )
 
+// cnilFormalityLits: every alternative of cnilFormalityRe but the "NS nn"
+// one contains one of these words. The regexp over every value of every
+// record was the costliest of the flags; a value with none of them cannot
+// match (FuzzGates).
+var cnilFormalityLits = []string{"cnil", "declaration", "recepisse", "sous le", "autorisation", "favorable", "norme", "dispense", "au-", "acte reglementaire"}
+
+// mayCNILFormality reports whether cnilFormalityRe can match the folded
+// text s: one of its words, or "ns" at the start of a word.
+func mayCNILFormality(s string) bool {
+	for _, l := range cnilFormalityLits {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], "ns")
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j == 0 || !isWordByte(s[j-1]) {
+			return true
+		}
+		i = j + 1
+	}
+	return false
+}
+
+// isWordByte: an ASCII word character, as \b sees them.
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
 func checkOutdated(r *registre.Record, texts []fieldText) []hit {
 	var out []hit
 	// OLD-001: legacy CNIL formality, unless the clause is dated after the
 	// GDPR (a 2020 CNIL authorisation for health research is current).
 	for _, t := range texts {
 		f := t.fold()
+		if !mayCNILFormality(f.s) {
+			continue
+		}
 		found := false
 		for _, sm := range cnilFormalityRe.FindAllStringSubmatchIndex(f.s, -1) {
 			ev, s, e := f.clause(sm[0], sm[1])

@@ -75,10 +75,18 @@ type providerHit struct {
 	m match
 }
 
-// matcher is a provider with its exact-name patterns compiled.
+// matcher is a provider with its exact-name patterns compiled and its
+// aliases cut into words once (not for every value of every record).
 type matcher struct {
-	p     Provider
-	exact []*regexp.Regexp
+	p       Provider
+	exact   []*regexp.Regexp
+	aliases []alias
+}
+
+// alias is one alias's words and the words glued together.
+type alias struct {
+	words []string
+	glued string
 }
 
 func compileProviders(ps []Provider) []matcher {
@@ -87,6 +95,10 @@ func compileProviders(ps []Provider) []matcher {
 		out[i].p = p
 		for _, x := range p.Exact {
 			out[i].exact = append(out[i].exact, regexp.MustCompile(`\b`+regexp.QuoteMeta(x)+`\b`))
+		}
+		for _, a := range p.Aliases {
+			at := strings.Fields(a)
+			out[i].aliases = append(out[i].aliases, alias{words: at, glued: strings.Join(at, "")})
 		}
 	}
 	return out
@@ -106,7 +118,7 @@ func findProviders(ms []matcher, vals []fieldText) []providerHit {
 			if seen[p.Name] {
 				continue
 			}
-			s, e, ok := matchAliases(p, compact, toks, starts, ends)
+			s, e, ok := matchAliases(pm.aliases, compact, toks, starts, ends)
 			if !ok {
 				for k, re := range pm.exact {
 					if !strings.Contains(v.text, p.Exact[k]) {
@@ -158,10 +170,9 @@ func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' 
 
 // matchAliases finds an alias as a word sequence, or glued: "aut o mattic"
 // matches the words "aut","o","mattic" and the word "automattic" alike.
-func matchAliases(p Provider, compact string, toks []string, starts, ends []int) (int, int, bool) {
-	for _, a := range p.Aliases {
-		at := strings.Fields(a)
-		glued := strings.Join(at, "")
+func matchAliases(aliases []alias, compact string, toks []string, starts, ends []int) (int, int, bool) {
+	for _, a := range aliases {
+		at, glued := a.words, a.glued
 		if !strings.Contains(compact, glued) {
 			continue
 		}

@@ -212,6 +212,7 @@ var gates = map[*regexp.Regexp][]string{
 	loiArticlesRe:   {"78-17", "1978", "informatique et libertes"},
 	oldSCCRe:        {"2001", "2004", "2010"},
 	euHostingRe:     {"france", "europe", "ue", "eee", "boundary"},
+	newSCCRe:        {"2021", "dpf", "bcr", "data privacy framework", "regles d'entreprise contraignantes"},
 	art9ExceptionRe: {"9", "consentement", "prise en charge", "medecine", "gestion des systemes", "interet public", "justice", "protection sociale", "responsable"},
 }
 

@@ -124,8 +124,28 @@ func destinationTexts(r *registre.Record) []fieldText {
 	return append(scalar("transfers.text", r.Transfers.Text), list("transfers.destinations", r.Transfers.Destinations)...)
 }
 
+// anyCountryRe matches wherever one of the countries' patterns does: a
+// value it does not match names no country, and most values name none.
+var anyCountryRe = func() *regexp.Regexp {
+	var alts []string
+	for _, cn := range countries {
+		alts = append(alts, cn.re.String())
+	}
+	return regexp.MustCompile(strings.Join(alts, "|"))
+}()
+
 // namedCountries returns the countries named in the transfer values.
 func namedCountries(vals []fieldText) []country {
+	var some []fieldText
+	for _, v := range vals {
+		if anyCountryRe.MatchString(v.fold().s) {
+			some = append(some, v)
+		}
+	}
+	if len(some) == 0 {
+		return nil
+	}
+	vals = some
 	var out []country
 	for _, cn := range countries {
 		if _, ok := findFirst(cn.re, vals); ok {
