@@ -87,17 +87,9 @@ func runsOf(doc *registre.Document) []prun {
 // labelPrefix finds the longest known label the text starts with, cut at a
 // word boundary; n is its length in bytes.
 func labelPrefix(text string) (f registre.Field, n int, ok bool) {
-	words := 0
-	for i := 0; i <= len(text) && words < 12; i++ {
-		if i < len(text) && text[i] != ' ' {
-			continue
-		}
-		words++
-		if g, found := labels.LookupLoose(text[:i]); found {
-			f, n, ok = g, i, true
-		}
-	}
-	return
+	// What labels.LookupLoose finds on text[:i] for the largest i before
+	// one of the first 12 spaces or at the end, folding text once.
+	return labels.LongestPrefix(text, 12)
 }
 
 // readRuns reads a two-column label/value table from PDF runs; nil when the

@@ -68,10 +68,20 @@ func Fold(s string) string {
 }
 
 // appendFold appends Fold(s) to dst.
-func appendFold(dst []byte, s string) []byte {
+func appendFold(dst []byte, s string) []byte { return foldInto(dst, s, nil) }
+
+// foldInto appends Fold(s) to dst. When at is not nil (len(s)+1 long), it
+// also records where each prefix of s ends in the output: at[b] is
+// len(Fold(s[:b])) for every b that starts a rune (or is len(s)), -1 for
+// the other b. Fold only appends, never revisits what it wrote, so
+// Fold(s[:b]) is the first at[b] bytes of Fold(s).
+func foldInto(dst []byte, s string, at []int) []byte {
 	start := len(dst)
 	space := false
 	for i := 0; i < len(s); {
+		if at != nil {
+			at[i] = len(dst) - start
+		}
 		if c := s[i]; c < utf8.RuneSelf {
 			i++
 			switch {
@@ -91,6 +101,11 @@ func appendFold(dst []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
+		if at != nil {
+			for k := i + 1; k < i+size; k++ {
+				at[k] = -1
+			}
+		}
 		i += size
 		// U+00C0…U+024F (French accented letters) are neither spaces nor
 		// combining marks: skip the table searches.
@@ -108,6 +123,9 @@ func appendFold(dst []byte, s string) []byte {
 			space = false
 		}
 		dst = append(dst, foldRune(r)...)
+	}
+	if at != nil {
+		at[len(s)] = len(dst) - start
 	}
 	return dst
 }
@@ -402,8 +420,14 @@ var dict = map[string]registre.Field{
 // which name no field: it folds into stack buffers and looks the maps up
 // with the bytes, so that a miss allocates nothing.
 func Lookup(label string) (registre.Field, bool) {
-	var nb, sb [128]byte
-	n := normBytes(appendFold(nb[:0], label))
+	var nb [128]byte
+	return lookupFolded(appendFold(nb[:0], label))
+}
+
+// lookupFolded is Lookup for Fold(label), which it modifies.
+func lookupFolded(folded []byte) (registre.Field, bool) {
+	var sb [128]byte
+	n := normBytes(folded)
 	if f, ok := dict[string(n)]; ok {
 		return f, true
 	}
@@ -526,6 +550,64 @@ func LookupLoose(text string) (registre.Field, bool) {
 		return Lookup(strings.TrimSpace(t[:i]))
 	}
 	return "", false
+}
+
+// LongestPrefix returns the longest prefix of text, cut before one of its
+// first spaces or at its end (the first maxWords such cuts), that
+// LookupLoose finds: its field and its length n. It gives what calling
+// LookupLoose on each such text[:n] gives, but folds text once instead of
+// once per prefix (every run of every PDF goes through here, most of them
+// values, not labels).
+func LongestPrefix(text string, maxWords int) (f registre.Field, n int, ok bool) {
+	var cutBuf [16]int
+	cuts := cutBuf[:0]
+	for i := 0; i <= len(text) && len(cuts) < maxWords; i++ {
+		if i == len(text) || text[i] == ' ' {
+			cuts = append(cuts, i)
+		}
+	}
+	if len(cuts) == 0 {
+		return "", 0, false
+	}
+	last := cuts[len(cuts)-1]
+	// Fold(text[a:b]) is the first at[b] bytes of Fold(text[:last]) when
+	// text[:a] is white space (Fold drops leading white space): the
+	// trimmed prefixes below are such text[a:b].
+	var foldBuf [256]byte
+	var atBuf [257]int
+	at := atBuf[:0]
+	if last+1 <= len(atBuf) {
+		at = atBuf[:last+1]
+	} else {
+		at = make([]int, last+1)
+	}
+	folded := foldInto(foldBuf[:0], text[:last], at)
+	var work [256]byte
+	lookup := func(a, b int) (registre.Field, bool) {
+		if at[b] < 0 {
+			return Lookup(text[a:b]) // not at a rune start: never, but exact
+		}
+		return lookupFolded(append(work[:0], folded[:at[b]]...))
+	}
+	// The longest match wins: try the cuts from the last one.
+	for c := len(cuts) - 1; c >= 0; c-- {
+		p := text[:cuts[c]]
+		// LookupLoose's trims, as offsets into text.
+		t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(p), ":?\u00a0 "))
+		if t == "" || len(t) > 150 {
+			continue
+		}
+		a := len(p) - len(strings.TrimLeftFunc(p, unicode.IsSpace))
+		if f, ok := lookup(a, a+len(t)); ok {
+			return f, cuts[c], true
+		}
+		if i := strings.LastIndex(t, "("); i > 0 && strings.HasSuffix(t, ")") {
+			if f, ok := lookup(a, a+len(strings.TrimSpace(t[:i]))); ok {
+				return f, cuts[c], true
+			}
+		}
+	}
+	return "", 0, false
 }
 
 // Known returns every folded label of the dictionary, sorted (for tests and

@@ -251,3 +251,51 @@ func BenchmarkLookupLoose(b *testing.B) {
 		}
 	}
 }
+
+// longestPrefixLoop is LongestPrefix as form.labelPrefix first wrote it:
+// LookupLoose on every prefix.
+func longestPrefixLoop(text string, maxWords int) (f registre.Field, n int, ok bool) {
+	words := 0
+	for i := 0; i <= len(text) && words < maxWords; i++ {
+		if i < len(text) && text[i] != ' ' {
+			continue
+		}
+		words++
+		if g, found := LookupLoose(text[:i]); found {
+			f, n, ok = g, i, true
+		}
+	}
+	return
+}
+
+func FuzzLongestPrefix(f *testing.F) {
+	for _, s := range []string{
+		"Finalité : gérer les dossiers", "Catégories de données traitées : identité, NIR", " \u00a0Durée de conservation ? 5 ans",
+		"Droit d'accès (service / fonction) : DRH", "Dénomination du traitement (nom du projet) : X", "Sous-finalités Fondements juridiques",
+		"• Sous-traitant(s) : aucun", "Transfert hors Union européenne : non", "\u2003Finalité\u00a0:\u00a0x", "e\u0301 Finalité :",
+		"Type de données (suite) identité", "\xe2 Finalité :", "Finalité\xc3 :", "  ", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		gf, gn, gok := LongestPrefix(s, 12)
+		wf, wn, wok := longestPrefixLoop(s, 12)
+		if gf != wf || gn != wn || gok != wok {
+			t.Fatalf("LongestPrefix(%q) = %q, %d, %v; LookupLoose on each prefix gives %q, %d, %v", s, gf, gn, gok, wf, wn, wok)
+		}
+	})
+}
+
+func BenchmarkLongestPrefix(b *testing.B) {
+	// The same line as BenchmarkLookupLoose, and a value line.
+	lines := []string{
+		"Catégories de données traitées : identité, NIR, coordonnées bancaires, situation familiale",
+		"agents de la direction des ressources humaines habilités à gérer les dossiers",
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, l := range lines {
+			LongestPrefix(l, 12)
+		}
+	}
+}
