@@ -1,7 +1,11 @@
 package flags
 
 import (
+	"slices"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // FuzzGates holds the literal gates to what they stand for: wherever a
@@ -32,6 +36,39 @@ func FuzzGates(f *testing.F) {
 			if cn.re.MatchString(s) && !anyCountryRe.MatchString(s) {
 				t.Fatalf("%q names %s but anyCountryRe does not match", s, cn.name)
 			}
+		}
+	})
+}
+
+// foldMapOnly is fold before its ASCII fast path: FuzzFold holds fold to it.
+func foldMapOnly(orig string) folded {
+	var b strings.Builder
+	off := make([]int, 0, len(orig)+1)
+	for i, r := range orig {
+		if r == utf8.RuneError {
+			continue
+		}
+		rep, ok := foldMap[unicode.ToLower(r)]
+		if !ok {
+			rep = string(unicode.ToLower(r))
+		}
+		for j := 0; j < len(rep); j++ {
+			off = append(off, i)
+		}
+		b.WriteString(rep)
+	}
+	off = append(off, len(orig))
+	return folded{orig: orig, s: b.String(), off: off}
+}
+
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"Données de SANTÉ\t`x`", "Œuvre – d’accès\u00a0Île", "\xff\xfeA", "İ K ſ", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := fold(s), foldMapOnly(s)
+		if got.s != want.s || !slices.Equal(got.off, want.off) {
+			t.Fatalf("fold(%q) = %q %v, was %q %v", s, got.s, got.off, want.s, want.off)
 		}
 	})
 }

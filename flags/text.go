@@ -38,6 +38,16 @@ func fold(orig string) folded {
 	b.Grow(len(orig))
 	off := make([]int, 0, len(orig)+1)
 	for i, r := range orig {
+		if r < utf8.RuneSelf && r != '`' && r != '\t' {
+			// ASCII but the two foldMap entries: lower case, one byte for
+			// one byte (most of the text; no map lookup).
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			off = append(off, i)
+			b.WriteByte(byte(r))
+			continue
+		}
 		if r == utf8.RuneError {
 			continue
 		}
