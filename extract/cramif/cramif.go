@@ -37,10 +37,19 @@ type item struct {
 	page   int
 }
 
+// bulletMarks are the list markers PDF and text renderings keep in the
+// line, each with the space and NBSP that may follow it (built once: items
+// runs on every block of every document).
+var bulletMarks = func() (out []struct{ mark, sp, nbsp string }) {
+	for _, bu := range []string{"•", "◦", "▪", "-", "–"} {
+		out = append(out, struct{ mark, sp, nbsp string }{bu, bu + " ", bu + "\u00a0"})
+	}
+	return out
+}()
+
 func items(doc *registre.Document) []item {
-	var out []item
 	page := 0
-	var blocks []registre.Block
+	blocks := make([]registre.Block, 0, len(doc.Blocks))
 	for _, b := range doc.Blocks {
 		parts := labels.SplitLines(doc, b, looksLikeAttachment)
 		if len(parts) > 1 {
@@ -51,6 +60,7 @@ func items(doc *registre.Document) []item {
 		}
 		blocks = append(blocks, parts...)
 	}
+	out := make([]item, 0, len(blocks))
 	for _, b := range blocks {
 		switch b.Kind {
 		case registre.BlockPageBreak:
@@ -65,10 +75,10 @@ func items(doc *registre.Document) []item {
 		}
 		// PDF and text renderings keep the bullet character in the line.
 		trimmed := strings.TrimLeft(it.text, " \t\u00a0")
-		for _, bu := range []string{"•", "◦", "▪", "-", "–"} {
-			if strings.HasPrefix(trimmed, bu+" ") || strings.HasPrefix(trimmed, bu+"\u00a0") || trimmed == bu {
+		for _, bu := range bulletMarks {
+			if strings.HasPrefix(trimmed, bu.sp) || strings.HasPrefix(trimmed, bu.nbsp) || trimmed == bu.mark {
 				it.bullet = true
-				trimmed = strings.TrimLeft(trimmed[len(bu):], " \t\u00a0")
+				trimmed = strings.TrimLeft(trimmed[len(bu.mark):], " \t\u00a0")
 				break
 			}
 		}
