@@ -24,6 +24,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -46,6 +47,13 @@ var (
 	// ErrCorrupt: neither reader could make sense of the file.
 	ErrCorrupt = errors.New("corrupt PDF")
 )
+
+// glyphPool keeps the glyph buffers of finished files for the next ones; a
+// buffer grown past maxPooledGlyphs (a page of a million glyphs) is left
+// to the garbage collector.
+var glyphPool = sync.Pool{New: func() any { return new([]glyph) }}
+
+const maxPooledGlyphs = 1 << 16
 
 // maxPages bounds the pages read from one file: a forged page count must not
 // make the reader loop for hours.
@@ -235,7 +243,16 @@ func readPages(ctx context.Context, path string, data []byte, r *lpdf.Reader) (*
 	pageLines := make([][]line, n)
 	fonts := map[string]*fontInfo{}
 	gutters := make([]float64, n)
-	var glyphs []glyph // one buffer for every page: lines copy what they keep
+	// One glyph buffer for every page (lines copy what they keep), and
+	// from file to file.
+	gp := glyphPool.Get().(*[]glyph)
+	glyphs := (*gp)[:0]
+	defer func() {
+		if cap(glyphs) <= maxPooledGlyphs {
+			*gp = glyphs[:0]
+			glyphPool.Put(gp)
+		}
+	}()
 	for i := 1; i <= n; i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("read page %d: %w", i, err)
