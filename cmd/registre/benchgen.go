@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -573,16 +572,19 @@ func writeDOCXForm(path string, reg register) error {
 }
 
 // runBenchRun measures, over the files of a folder: the pipeline alone
-// (read + extract + normalize + flag) and a full ingestion into a fresh
-// embedded index (pipeline + ledger + index), with peak RSS.
+// (read + extract + normalize + flag), a full ingestion into a fresh
+// embedded index (pipeline + ledger + index), then the corpus pass over that
+// index, each with its own memory peaks (see memSampler).
 func runBenchRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	workers := fs.Int("workers", 0, "files processed at once (default: number of CPUs)")
 	stage := fs.String("stage", "both", "what to measure: pipeline, ingest or both")
 	data := fs.String("data", "", "data dir for the ingestion (default: a temporary dir, removed after)")
+	corpus := fs.Bool("corpus", true, "after the ingestion, measure its corpus pass apart (a second run over the unchanged tree)")
+	memprofile := fs.String("memprofile", "", "write a heap profile (pprof) near the ingestion's peak of anonymous memory")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: registre bench run [--stage pipeline|ingest|both] [--workers N] DIR")
+		fmt.Fprintln(stderr, "usage: registre bench run [--stage pipeline|ingest|both] [--workers N] [--corpus=false] [--memprofile FILE] DIR")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
@@ -592,7 +594,6 @@ func runBenchRun(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitUsage
 	}
 	dir := fs.Arg(0)
-	mem := sampleMemory(ctx)
 	files, err := ingest.Walk([]string{dir})
 	if err != nil {
 		fmt.Fprintf(stderr, "registre bench run: %v\n", err)
@@ -601,6 +602,7 @@ func runBenchRun(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fmt.Fprintf(stdout, "bench run: %d files in %s, %d CPUs, workers %d\n", len(files), dir, runtime.NumCPU(), max(*workers, 0))
 	if *stage == "pipeline" || *stage == "both" {
 		start := time.Now()
+		mem := startMemSampler(ctx, "")
 		p := newPipeline(pipeline.Options{Workers: *workers})
 		checker := defaultChecker()
 		var nfiles, pages, recs, failed int
@@ -617,11 +619,13 @@ func runBenchRun(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			recs += len(r.Records)
 			return nil
 		})
+		peaks, _ := mem.stop()
 		if err != nil {
 			fmt.Fprintf(stderr, "registre bench run: %v\n", err)
 			return exitFailed
 		}
 		printBench(stdout, "pipeline (read+extract+normalize+flag)", nfiles, pages, recs, failed, time.Since(start))
+		fmt.Fprintf(stdout, "pipeline memory: %v\n", peaks)
 	}
 	if *stage == "ingest" || *stage == "both" {
 		d := *data
@@ -634,93 +638,47 @@ func runBenchRun(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			defer os.RemoveAll(tmp)
 			d = tmp
 		}
-		start := time.Now()
-		cfg := ingestConfig{DataDir: d, Workers: *workers, Timeout: 2 * time.Minute, MaxSize: ingest.DefaultMaxSize, Paths: []string{dir}, Progress: time.Minute}
+		// The corpus pass is measured apart: its memory (a projection of
+		// every record, a scan of the whole index) is not the ingestion's.
+		// The second run finds the tree unchanged and only does the pending
+		// pass, as "registre ingest" does after a --no-corpus-flags run.
+		cfg := ingestConfig{DataDir: d, Workers: *workers, Timeout: 2 * time.Minute, MaxSize: ingest.DefaultMaxSize, Paths: []string{dir}, Progress: time.Minute, NoCorpusFlags: true}
 		cfg.Index.data = d
+		start := time.Now()
+		mem := startMemSampler(ctx, *memprofile)
 		// Progress lines (once a minute) go to stderr; the summary is not printed.
 		rep, err := ingestRun(ctx, cfg, io.Discard, stderr)
+		peaks, perr := mem.stop()
 		if err != nil {
 			fmt.Fprintf(stderr, "registre bench run: %v\n", err)
 			return exitFailed
 		}
 		printBench(stdout, "ingest (pipeline+ledger+bleve index)", rep.Processed, rep.Pages, rep.Records, len(rep.Failed), time.Since(start))
+		fmt.Fprintf(stdout, "ingest memory: %v\n", peaks)
+		if perr != nil {
+			fmt.Fprintf(stderr, "registre bench run: %v\n", perr)
+			return exitFailed
+		}
+		if *corpus {
+			cfg.NoCorpusFlags = false
+			mem := startMemSampler(ctx, "")
+			rep, err := ingestRun(ctx, cfg, io.Discard, stderr)
+			peaks, _ := mem.stop()
+			if err != nil {
+				fmt.Fprintf(stderr, "registre bench run: corpus pass: %v\n", err)
+				return exitFailed
+			}
+			if c := rep.Corpus; c != nil && c.Ran {
+				fmt.Fprintf(stdout, "corpus pass: %d records, %d changed, in %.2f s (whole re-run %.2f s)\n", c.Records, c.RecordsChanged, c.Seconds, peaks.Wall.Seconds())
+			}
+			fmt.Fprintf(stdout, "corpus pass memory (re-run over the unchanged tree): %v\n", peaks)
+		}
 	}
-	anon, file := mem()
-	fmt.Fprintf(stdout, "peak RSS: %s (sampled peaks: anonymous %.1f MB, file-backed %.1f MB: program and mapped index files)\n", peakRSS(), anon, file)
 	return exitOK
-}
-
-// sampleMemory samples the process's anonymous and file-backed resident
-// memory every 200 ms and returns a func giving their peaks in MB: VmHWM
-// alone counts bleve's memory-mapped segment files, which the kernel can
-// drop at will, together with the heap.
-func sampleMemory(ctx context.Context) func() (anon, file float64) {
-	var mu sync.Mutex
-	var maxAnon, maxFile int
-	read := func() {
-		raw, err := os.ReadFile("/proc/self/status")
-		if err != nil {
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, l := range strings.Split(string(raw), "\n") {
-			f := strings.Fields(l)
-			if len(f) < 2 {
-				continue
-			}
-			kb, _ := strconv.Atoi(f[1])
-			switch f[0] {
-			case "RssAnon:":
-				maxAnon = max(maxAnon, kb)
-			case "RssFile:":
-				maxFile = max(maxFile, kb)
-			}
-		}
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	go func() {
-		t := time.NewTicker(200 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				read()
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return func() (float64, float64) {
-		cancel()
-		read()
-		mu.Lock()
-		defer mu.Unlock()
-		return float64(maxAnon) / 1024, float64(maxFile) / 1024
-	}
 }
 
 func printBench(w io.Writer, what string, files, pages, recs, failed int, d time.Duration) {
 	s := d.Seconds()
 	fmt.Fprintf(w, "%s: %d files (%d failed), %d pages, %d records in %.2f s → %.1f files/s, %.1f pages/s, %.1f records/s\n",
 		what, files, failed, pages, recs, s, float64(files)/s, float64(pages)/s, float64(recs)/s)
-}
-
-// peakRSS reads the process's high-water resident set size (Linux).
-func peakRSS() string {
-	raw, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return "unknown (" + err.Error() + ")"
-	}
-	for _, l := range strings.Split(string(raw), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
-			f := strings.Fields(l)
-			if len(f) >= 2 {
-				if kb, err := strconv.Atoi(f[1]); err == nil {
-					return fmt.Sprintf("%.1f MB", float64(kb)/1024)
-				}
-			}
-		}
-	}
-	return "unknown"
 }
