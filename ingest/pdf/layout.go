@@ -65,7 +65,7 @@ func buildLinesInPlace(gs []glyph) []line {
 		k++
 	}
 	gs = gs[:k]
-	slices.SortStableFunc(gs, func(a, b glyph) int { return cmp.Compare(a.y, b.y) })
+	sortStable(gs, byY)
 	var groups [][]glyph
 	for i := 0; i < len(gs); {
 		// The line's reference baseline is that of its largest glyph, so a
@@ -88,10 +88,21 @@ func buildLinesInPlace(gs []glyph) []line {
 	lines := make([]line, 0, len(groups))
 	var c cutter
 	for _, grp := range groups {
-		slices.SortStableFunc(grp, func(a, b glyph) int { return cmp.Compare(a.x, b.x) })
+		sortStable(grp, byX)
 		lines = append(lines, line{y: baseline(grp), segs: c.cutSegments(grp)})
 	}
 	return lines
+}
+
+func byY(a, b glyph) int { return cmp.Compare(a.y, b.y) }
+func byX(a, b glyph) int { return cmp.Compare(a.x, b.x) }
+
+// sortStable sorts glyphs stably, skipping the sort when they are in order
+// already, as content streams mostly draw them.
+func sortStable(gs []glyph, by func(a, b glyph) int) {
+	if !slices.IsSortedFunc(gs, by) {
+		slices.SortStableFunc(gs, by)
+	}
 }
 
 // baseline is the most common baseline of a line's glyphs (weighted by size).
