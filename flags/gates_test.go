@@ -10,6 +10,14 @@ import (
 
 // FuzzGates holds the literal gates to what they stand for: wherever a
 // gated regexp matches a folded text, its gate lets the text through.
+func TestCountryLiterals(t *testing.T) {
+	for _, cn := range countries {
+		if cn.lits == nil {
+			t.Errorf("%s: no literal gate", cn.name)
+		}
+	}
+}
+
 func FuzzGates(f *testing.F) {
 	for _, s := range []string{
 		"declaration normale a la cnil n° 1234567", "declaree sous le numero 1234567", "recepisse de declaration",
@@ -35,6 +43,9 @@ func FuzzGates(f *testing.F) {
 		for _, cn := range countries {
 			if cn.re.MatchString(s) && !anyCountryRe.MatchString(s) {
 				t.Fatalf("%q names %s but anyCountryRe does not match", s, cn.name)
+			}
+			if cn.re.MatchString(s) && cn.lits != nil && !containsAny(s, cn.lits) {
+				t.Fatalf("%q names %s but has none of %q", s, cn.name, cn.lits)
 			}
 		}
 	})

@@ -2,6 +2,7 @@ package flags
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"strings"
 
 	"registre"
@@ -13,10 +14,44 @@ type country struct {
 	re       *regexp.Regexp
 	eu       bool // EU/EEA: not a transfer
 	adequate bool // adequacy decision (art. 45) other than the DPF
+	// lits: every match of re contains one of them (nil: no such list).
+	lits []string
 }
 
 func c(name, pattern string, eu, adequate bool) country {
-	return country{name: name, re: regexp.MustCompile(`\b(?:` + pattern + `)\b`), eu: eu, adequate: adequate}
+	return country{name: name, re: regexp.MustCompile(`\b(?:` + pattern + `)\b`), eu: eu, adequate: adequate, lits: requiredLiterals(pattern)}
+}
+
+// requiredLiterals returns, for a pattern that is an alternation, the
+// longest literal of each alternative: every match contains one of them.
+// It returns nil when an alternative has no literal of its own.
+func requiredLiterals(pattern string) []string {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	alts := []*syntax.Regexp{re}
+	if re.Op == syntax.OpAlternate {
+		alts = re.Sub
+	}
+	var out []string
+	for _, a := range alts {
+		parts := []*syntax.Regexp{a}
+		if a.Op == syntax.OpConcat {
+			parts = a.Sub
+		}
+		best := ""
+		for _, p := range parts {
+			if p.Op == syntax.OpLiteral && p.Flags&syntax.FoldCase == 0 && len(string(p.Rune)) > len(best) {
+				best = string(p.Rune)
+			}
+		}
+		if best == "" {
+			return nil
+		}
+		out = append(out, best)
+	}
+	return out
 }
 
 // countries lists the destinations registers name. Adequacy decisions as of
@@ -148,8 +183,14 @@ func namedCountries(vals []fieldText) []country {
 	vals = some
 	var out []country
 	for _, cn := range countries {
-		if _, ok := findFirst(cn.re, vals); ok {
-			out = append(out, cn)
+		for _, v := range vals {
+			if cn.lits != nil && !containsAny(v.fold().s, cn.lits) {
+				continue
+			}
+			if _, ok := findFirst(cn.re, []fieldText{v}); ok {
+				out = append(out, cn)
+				break
+			}
 		}
 	}
 	return out
@@ -289,4 +330,14 @@ func (e *Engine) checkTransfers(r *registre.Record, texts []fieldText) []hit {
 		out = append(out, hit{rule: "XFR-006", m: m, vars: map[string]string{"destination": strings.Join(euNames, ", ")}})
 	}
 	return out
+}
+
+// containsAny reports whether s contains one of subs.
+func containsAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
 }
