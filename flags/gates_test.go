@@ -83,3 +83,37 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+// healthItemsMasking is healthItems without its unmasked pre-check.
+func healthItemsMasking(vals []fieldText) (named []match, anonymised bool) {
+	for _, v := range vals {
+		f := v.fold()
+		masked := notHealthRe.ReplaceAllStringFunc(f.s, func(s string) string { return strings.Repeat(" ", len(s)) })
+		loc := healthRe.FindStringIndex(masked)
+		if loc == nil {
+			continue
+		}
+		if anonymRe.MatchString(f.s) {
+			anonymised = true
+			continue
+		}
+		ev, s, e := f.clause(loc[0], loc[1])
+		named = append(named, match{field: v.field, index: v.index, text: v.text, evidence: ev, start: s, end: e})
+	}
+	return named, anonymised
+}
+
+func FuzzHealthItems(f *testing.F) {
+	for _, s := range []string{"données de santé", "professionnels de santé", "centre de santé sang", "service médical; arrêts de travail",
+		"assurance maladie, maladie", "en at", "code de la santé publique en at", "données anonymisées de santé", "sante au travailsang"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		vals := []fieldText{newText("data_categories", 0, s)}
+		gn, ga := healthItems(vals)
+		wn, wa := healthItemsMasking(vals)
+		if ga != wa || len(gn) != len(wn) || len(gn) > 0 && gn[0] != wn[0] {
+			t.Fatalf("healthItems(%q) = %v, %v; with masking only %v, %v", s, gn, ga, wn, wa)
+		}
+	})
+}
