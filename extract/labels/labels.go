@@ -29,7 +29,11 @@ func Norm(s string) string {
 func normBytes(b []byte) []byte {
 	b = removeAll(b, "(s)")
 	b = removeAll(b, "(es)")
-	b = bytes.TrimLeft(b, "•*#-–· \t")
+	if len(b) > 0 && (b[0] >= utf8.RuneSelf || strings.IndexByte("*#- \t", b[0]) >= 0) {
+		// Only a leading marker or space is trimmed (and most labels
+		// start with a letter): TrimLeft with this non-ASCII cutset is slow.
+		b = bytes.TrimLeft(b, "•*#-–· \t")
+	}
 	b = bytes.TrimSpace(b)
 	b = bytes.TrimRight(b, ": \t")
 	// Dot leaders of typed lists: "Finalité .......... :".
@@ -431,27 +435,40 @@ func lookupFolded(folded []byte) (registre.Field, bool) {
 	if f, ok := dict[string(n)]; ok {
 		return f, true
 	}
-	// Most lines are no label: their first word, in the singular, starts
-	// no key of singularDict, and that is cheaper to see than the whole
-	// line in the singular.
-	i := 0
-	for i < len(n) && isSpaceAt(n, i) > 0 {
-		i += isSpaceAt(n, i)
+	// singular(n), word by word: most lines are no label, and their first
+	// words in the singular already begin no key of singularDict.
+	sg := sb[:0]
+	for i := 0; i < len(n); {
+		if w := isSpaceAt(n, i); w > 0 {
+			i += w
+			continue
+		}
+		j := i
+		for j < len(n) {
+			if c := n[j]; c < utf8.RuneSelf {
+				if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
+					break
+				}
+				j++
+				continue
+			}
+			r, size := utf8.DecodeRune(n[j:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			j += size
+		}
+		if len(sg) > 0 {
+			sg = append(sg, ' ')
+		}
+		sg = appendSingular(sg, n[i:j])
+		if !singularPrefixes[string(sg)] {
+			return "", false
+		}
+		i = j
 	}
-	if !singularFirst[string(appendSingular(sb[:0], firstWord(n[i:])))] {
-		return "", false
-	}
-	f, ok := singularDict[string(appendSingular(sb[:0], n))]
+	f, ok := singularDict[string(sg)]
 	return f, ok && f != ""
-}
-
-// firstWord is s up to its first white space.
-func firstWord(s []byte) []byte {
-	j := 0
-	for j < len(s) && isSpaceAt(s, j) == 0 {
-		j++
-	}
-	return s[:j]
 }
 
 // singularDict maps the dictionary's keys with every word in the singular
@@ -469,11 +486,15 @@ var singularDict = func() map[string]registre.Field {
 	return m
 }()
 
-// singularFirst holds the first word of every key of singularDict.
-var singularFirst = func() map[string]bool {
+// singularPrefixes holds the first words of every key of singularDict: its
+// first word, its first two words joined by a space, and so on.
+var singularPrefixes = func() map[string]bool {
 	m := map[string]bool{}
 	for k := range singularDict {
-		m[string(firstWord([]byte(k)))] = true
+		ws := strings.Fields(k)
+		for i := range ws {
+			m[strings.Join(ws[:i+1], " ")] = true
+		}
 	}
 	return m
 }()
