@@ -60,7 +60,7 @@ func OpenWith(ctx context.Context, dataDir string, o Options) (*Index, error) {
 	}
 	path := filepath.Join(dataDir, DirName)
 	// bolt waits forever for the file lock unless told otherwise.
-	cfg := map[string]interface{}{"bolt_timeout": o.LockTimeout.String(), "read_only": o.ReadOnly}
+	cfg := scorchConfig(map[string]interface{}{"bolt_timeout": o.LockTimeout.String(), "read_only": o.ReadOnly})
 	idx, err := bleve.OpenUsing(path, cfg)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) && !o.ReadOnly {
 		if err := os.MkdirAll(dataDir, 0o755); err != nil {
@@ -70,7 +70,7 @@ func OpenWith(ctx context.Context, dataDir string, o Options) (*Index, error) {
 		if merr != nil {
 			return nil, fmt.Errorf("build bleve mapping: %w", merr)
 		}
-		idx, err = bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, map[string]interface{}{"bolt_timeout": o.LockTimeout.String()})
+		idx, err = bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, scorchConfig(map[string]interface{}{"bolt_timeout": o.LockTimeout.String()}))
 	}
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("open bleve index %s: %w", path, ErrLocked)
