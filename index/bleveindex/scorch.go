@@ -8,7 +8,7 @@ package bleveindex
 // while it runs every page of its inputs is resident in the process —
 // file-backed and reclaimable, but counted in its RSS. Uncapped, the merger
 // ends up merging most of the index into one segment: during a 30,000-file
-// ingestion (177,000 records) RSS went from 0.23 GB to 0.86 GB for the 8
+// ingestion (177,000 records) RSS went from 0.21 GB to 0.84 GB for the 8
 // seconds of one merge of 610 MB of segments, the anonymous memory (Go
 // heap) unchanged at 0.10–0.15 GB; at 100,000 files it reached 1.7 GB.
 // Segments take 5.5–7.5 KB a record on disk (term vectors for
