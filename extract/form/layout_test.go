@@ -65,10 +65,11 @@ func paraDoc(lines ...string) *registre.Document {
 		blk := registre.Block{Kind: registre.BlockParagraph, Path: "body/p[" + itoa(i+1) + "]"}
 		if strings.HasPrefix(l, "# ") {
 			blk.Kind, blk.Level, blk.Text = registre.BlockHeading, 1, l[2:]
-		} else if strings.HasPrefix(l, "**") && strings.HasSuffix(l, "**") {
+		} else if len(l) >= 4 && strings.HasPrefix(l, "**") && strings.HasSuffix(l, "**") {
 			blk.Text, blk.Bold = l[2:len(l)-2], true
-		} else if i := strings.Index(l, "**"); i == 0 {
-			end := strings.Index(l[2:], "**")
+		} else if end := strings.Index(strings.TrimPrefix(l, "**"), "**"); strings.HasPrefix(l, "**") && end >= 0 {
+			// A fuzzed value may open "**" without closing it: then it is
+			// plain text, as the else branch below reads it.
 			blk.Text = l[2:2+end] + l[4+end:]
 			blk.Labels = []registre.Span{{Start: 0, End: end}}
 		} else {
