@@ -35,24 +35,27 @@ go test -count=1 ./...
 # failing input is still written to testdata/fuzz, unminimized; minimize it
 # locally with a plain "go test -fuzz".
 #
-# Go's fuzz coordinator has a race at the end of -fuzztime: it closes the
-# deadline context's Done channel before cancelling its child context, and
-# when it looks in between it reports a bare "context deadline exceeded" as a
-# failure with no failing input (seen once under CI load, never reproduced on a
-# quiet machine). Only that exact outcome is retried, up to twice; a crasher,
-# a panic or any other message fails at once.
+# Go's fuzz coordinator has a race at the end of -fuzztime: when the deadline
+# fires, the context package closes the deadline context's Done channel before
+# it cancels the child context the coordinator compares the error with
+# (internal/fuzz/fuzz.go, stop(ctx.Err()) vs fuzzCtx.Err()), and when the
+# coordinator looks in between it reports the plain deadline as a failure. On
+# this machine that happened to 1 target in a few dozen. That outcome means
+# "the time ran out with no failing input", i.e. a pass, so it is accepted
+# only in its exact shape: the bare message, no failing input written, no
+# panic. Anything else fails the run.
 fuzz_once() {
-  local pkg=$1 t=$2 log attempt
+  local pkg=$1 t=$2 log
   log=$(mktemp)
-  for attempt in 1 2 3; do
-    if go test -run='^$' -fuzz="^${t}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=0 "$pkg" >"$log" 2>&1; then
-      rm -f "$log"; return 0
-    fi
-    if grep -q 'Failing input written to' "$log" || ! grep -qx '    context deadline exceeded' "$log"; then
-      break
-    fi
-    echo "fuzz $pkg $t: Go coordinator deadline race (no failing input), retry $attempt" >&2
-  done
+  if go test -run='^$' -fuzz="^${t}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=0 "$pkg" >"$log" 2>&1; then
+    rm -f "$log"; return 0
+  fi
+  if ! grep -q -e 'Failing input written to' -e 'panic' -e 'fuzzing process' "$log" &&
+    grep -qx "    context deadline exceeded" "$log" &&
+    [ "$(grep -c -e '^--- FAIL' -e '^    ---' "$log")" = 1 ]; then
+    echo "fuzz $pkg $t: time ran out with no failing input (Go coordinator deadline race), counted as a pass" >&2
+    rm -f "$log"; return 0
+  fi
   cat "$log"; rm -f "$log"
   exit 1
 }
