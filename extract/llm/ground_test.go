@@ -3,6 +3,7 @@ package llm
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -91,8 +92,11 @@ func FuzzAlign(f *testing.F) {
 		piece := src[i:j]
 		// Only pieces that do not cut a word, with some letters, are
 		// guaranteed to be found.
-		if (i > 0 && isWord(lastRune(src[:i])) && isWord(firstRune(src[i:]))) ||
-			(j < len(src) && isWord(lastRune(src[:j])) && isWord(firstRune(src[j:]))) {
+		// A combining mark belongs to the character before it (folding
+		// drops it), so it does not end a word either.
+		joins := func(r rune) bool { return isWord(r) || unicode.Is(unicode.Mn, r) }
+		if (i > 0 && joins(lastRune(src[:i])) && joins(firstRune(src[i:]))) ||
+			(j < len(src) && joins(lastRune(src[:j])) && joins(firstRune(src[j:]))) {
 			return
 		}
 		core := trimValue(piece)
