@@ -279,7 +279,9 @@ func parseTSV(tsv []byte) ([]para, int) {
 			continue
 		}
 		conf, err := strconv.ParseFloat(f[10], 64)
-		if err == nil && conf >= 0 {
+		// Tesseract gives 0–100 per word, -1 for non-words; anything else
+		// is not a confidence (and a huge one would overflow the mean).
+		if err == nil && conf >= 0 && conf <= 100 {
 			sum += conf
 			words++
 		}
