@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"registre"
 )
@@ -235,7 +236,8 @@ func FuzzRightsContact(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		c, _ := RightsContact(s)
-		if len(c) > len(s)+8 {
+		// In runes: an invalid byte of s comes out as U+FFFD (3 bytes).
+		if utf8.RuneCountInString(c) > utf8.RuneCountInString(s)+8 {
 			t.Fatalf("%q → %q", s, c)
 		}
 		splitContact(s)
