@@ -95,55 +95,23 @@ func (x *Index) Drop(ctx context.Context) error {
 	return check(res, err, "delete template %s", x.templateName())
 }
 
-// Reindex rebuilds the index from the records it holds: every stored record
-// is read back through the alias (pages of 500 by id) and put into a new
-// index made from the current template, then the alias is swapped. It is how
-// a template change (MappingVersion) reaches existing data without
-// re-reading the source files.
+// Reindex rebuilds the index from the entries it holds: every stored record
+// and document-status entry is read back through the alias (Scan, pages of
+// 500 by id) and put into a new index made from the current template, then
+// the alias is swapped. It is how a template change (MappingVersion) reaches
+// existing data without re-reading the source files.
 func (x *Index) Reindex(ctx context.Context) (string, error) {
 	if err := x.Refresh(ctx); err != nil {
 		return "", err
 	}
 	return x.Rebuild(ctx, func(ctx context.Context, w Writer) error {
-		var after []any
-		for {
-			body := map[string]any{
-				"size":    500,
-				"_source": []string{"record"},
-				"query":   map[string]any{"match_all": map[string]any{}},
-				"sort":    []any{map[string]any{"id": "asc"}},
-			}
-			if after != nil {
-				body["search_after"] = after
-			}
-			raw, _ := json.Marshal(body)
-			res, err := x.es.Search(x.es.Search.WithContext(ctx), x.es.Search.WithIndex(x.alias), x.es.Search.WithBody(strings.NewReader(string(raw))))
-			var out struct {
-				Hits struct {
-					Hits []struct {
-						ID     string `json:"_id"`
-						Sort   []any  `json:"sort"`
-						Source struct {
-							Record *registre.Record `json:"record"`
-						} `json:"_source"`
-					} `json:"hits"`
-				} `json:"hits"`
-			}
-			if err := decode(res, err, &out, "read records of %s", x.alias); err != nil {
-				return err
-			}
-			hits := out.Hits.Hits
-			if len(hits) == 0 {
+		const pageSize = 500
+		batch := make([]registre.Record, 0, pageSize)
+		flush := func() error {
+			if len(batch) == 0 {
 				return nil
 			}
-			recs := make([]registre.Record, 0, len(hits))
-			for _, h := range hits {
-				if h.Source.Record == nil {
-					return fmt.Errorf("document %s has no stored record", h.ID)
-				}
-				recs = append(recs, *h.Source.Record)
-			}
-			put, err := w.PutRecords(ctx, recs)
+			put, err := w.PutRecords(ctx, batch)
 			if err != nil {
 				return err
 			}
@@ -153,7 +121,21 @@ func (x *Index) Reindex(ctx context.Context) (string, error) {
 				f := put.Failures[0]
 				return fmt.Errorf("%d records refused by the new index, first %s: %s", len(put.Failures), f.ID, f.Reason)
 			}
-			after = hits[len(hits)-1].Sort
+			batch = batch[:0]
+			return nil
 		}
+		for _, kind := range []string{index.KindRecord, index.KindDocumentStatus} {
+			err := x.Scan(ctx, index.ScanOptions{Kind: kind, PageSize: pageSize}, func(r *registre.Record) error {
+				batch = append(batch, *r)
+				if len(batch) == pageSize {
+					return flush()
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return flush()
 	})
 }
