@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,7 +14,6 @@ import (
 	"registre"
 	"registre/index"
 	"registre/index/bleveindex"
-	"registre/index/esindex"
 	"registre/overlay"
 )
 
@@ -299,21 +297,9 @@ func TestIngestCorpusDuplicatesAcrossFiles(t *testing.T) {
 // are read back by a second scan.
 func TestIngestCorpusFlagsElasticsearch(t *testing.T) {
 	url := esNode(t)
-	ctx := context.Background()
 	for _, getMax := range []int{0, -1} {
 		t.Run(fmt.Sprintf("get-max-%d", getMax), func(t *testing.T) {
-			alias := fmt.Sprintf("registre-corpus-test-%d", rand.Uint32())
-			zero := 0
-			x, err := esindex.Open(ctx, esindex.Config{URL: url, Alias: alias, Replicas: &zero})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				if err := x.Drop(context.Background()); err != nil {
-					t.Errorf("drop %s: %v", alias, err)
-				}
-				x.Close()
-			})
+			x, alias := esTestIndex(t, url, "registre-corpus-test")
 			rep, out, code := ingestWith(t, func(c *ingestConfig) { c.CorpusGetMax = getMax }, t.TempDir(), "--es-url", url, "--es-index", alias, duplicateTree(t))
 			if code != exitOK || rep.Corpus == nil || rep.Corpus.RecordsChanged != 2 {
 				t.Fatalf("ingest: exit %d, corpus %+v; want 2 re-flagged\n%s", code, rep.Corpus, out)

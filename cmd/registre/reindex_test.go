@@ -29,16 +29,14 @@ func esNode(t *testing.T) string {
 	return testESURL
 }
 
-// TestReindexCommand ingests the Cramif page into a real Elasticsearch
-// behind an alias of its own, runs "registre reindex", and checks that the
-// alias moved to a new index that holds the same entries and still answers a
-// French query.
-func TestReindexCommand(t *testing.T) {
-	url := esNode(t)
-	ctx := context.Background()
-	alias := fmt.Sprintf("registre-cli-test-%d", rand.Uint32())
+// esTestIndex opens an index on the node behind an alias of its own (prefix
+// plus a random number, so tests sharing the node never meet), dropped when
+// the test ends. One node: no replicas, or the index would stay yellow.
+func esTestIndex(t *testing.T, url, prefix string) (*esindex.Index, string) {
+	t.Helper()
+	alias := fmt.Sprintf("%s-%d", prefix, rand.Uint32())
 	zero := 0
-	x, err := esindex.Open(ctx, esindex.Config{URL: url, Alias: alias, Replicas: &zero})
+	x, err := esindex.Open(context.Background(), esindex.Config{URL: url, Alias: alias, Replicas: &zero})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +46,17 @@ func TestReindexCommand(t *testing.T) {
 		}
 		x.Close()
 	})
+	return x, alias
+}
+
+// TestReindexCommand ingests the Cramif page into a real Elasticsearch
+// behind an alias of its own, runs "registre reindex", and checks that the
+// alias moved to a new index that holds the same entries and still answers a
+// French query.
+func TestReindexCommand(t *testing.T) {
+	url := esNode(t)
+	ctx := context.Background()
+	x, alias := esTestIndex(t, url, "registre-cli-test")
 	es := []string{"--es-url", url, "--es-index", alias}
 
 	tree := t.TempDir()
